@@ -1,0 +1,54 @@
+//! What each request carries: who asks ([`Viewer`]) and fresh DataLoaders ([`Loaders`]).
+//! Both are attached per request by [`crate::prepare_request`], so no loader cache is shared
+//! between requests or users.
+
+use async_graphql::dataloader::{DataLoader, HashMapCache};
+use sea_orm::DatabaseConnection;
+
+use crate::loaders::{
+    CreatorById, CreatorPageCounts, CreatorPages, PageTags, TagPageCounts, TagPages,
+};
+
+/// Who is asking.
+#[derive(Clone, Debug, Default)]
+pub enum Viewer {
+    /// No credentials were presented.
+    #[default]
+    Anonymous,
+}
+
+/// One DataLoader per relation, created for each request.
+pub struct Loaders {
+    /// Creators by id.
+    pub creator_by_id: DataLoader<CreatorById, HashMapCache>,
+    /// A window of a creator's technique pages.
+    pub creator_pages: DataLoader<CreatorPages, HashMapCache>,
+    /// How many technique pages a creator has.
+    pub creator_page_counts: DataLoader<CreatorPageCounts, HashMapCache>,
+    /// The tags of a technique page.
+    pub page_tags: DataLoader<PageTags, HashMapCache>,
+    /// A window of a tag's technique pages.
+    pub tag_pages: DataLoader<TagPages, HashMapCache>,
+    /// How many technique pages carry a tag.
+    pub tag_page_counts: DataLoader<TagPageCounts, HashMapCache>,
+}
+
+impl Loaders {
+    /// Fresh loaders over `db`.
+    pub fn new(db: DatabaseConnection) -> Self {
+        fn loader<T>(inner: T) -> DataLoader<T, HashMapCache>
+        where
+            T: Send + Sync + 'static,
+        {
+            DataLoader::with_cache(inner, tokio::spawn, HashMapCache::default())
+        }
+        Self {
+            creator_by_id: loader(CreatorById(db.clone())),
+            creator_pages: loader(CreatorPages(db.clone())),
+            creator_page_counts: loader(CreatorPageCounts(db.clone())),
+            page_tags: loader(PageTags(db.clone())),
+            tag_pages: loader(TagPages(db.clone())),
+            tag_page_counts: loader(TagPageCounts(db)),
+        }
+    }
+}

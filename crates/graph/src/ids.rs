@@ -1,0 +1,76 @@
+//! Opaque global IDs: `base64url("Type:uuid")`. Clients treat them as strings; the server decodes
+//! them to the right table and rejects an ID of another type as `BAD_USER_INPUT`.
+
+use async_graphql::ID;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use uuid::Uuid;
+
+use crate::error::ServiceError;
+
+/// Every kind of node that has a global ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A creator.
+    Creator,
+    /// A technique page.
+    TechniquePage,
+    /// A tag.
+    Tag,
+}
+
+impl NodeKind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Creator => "Creator",
+            Self::TechniquePage => "TechniquePage",
+            Self::Tag => "Tag",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        [Self::Creator, Self::TechniquePage, Self::Tag]
+            .into_iter()
+            .find(|kind| kind.name() == name)
+    }
+}
+
+/// The global ID of a node.
+pub fn encode(kind: NodeKind, id: Uuid) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
+}
+
+/// Decodes any global ID into its kind and key; `argument` names the argument in the error.
+pub fn decode_any(id: &str, argument: &str) -> Result<(NodeKind, Uuid), ServiceError> {
+    let invalid = || ServiceError::invalid(argument, format!("`{id}` is not a valid Patchbay ID"));
+    let raw = URL_SAFE_NO_PAD.decode(id).map_err(|_| invalid())?;
+    let text = String::from_utf8(raw).map_err(|_| invalid())?;
+    let (kind, key) = text.split_once(':').ok_or_else(invalid)?;
+    let kind = NodeKind::from_name(kind).ok_or_else(invalid)?;
+    let key = Uuid::parse_str(key).map_err(|_| invalid())?;
+    Ok((kind, key))
+}
+
+/// Decodes a global ID that must be of `kind`.
+pub fn decode(id: &str, kind: NodeKind, argument: &str) -> Result<Uuid, ServiceError> {
+    match decode_any(id, argument)? {
+        (found, key) if found == kind => Ok(key),
+        _ => Err(ServiceError::invalid(
+            argument,
+            format!("`{id}` is not the ID of a {}", kind.name()),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_rejects_other_kinds() {
+        let key = Uuid::new_v4();
+        let id = encode(NodeKind::Creator, key);
+        assert_eq!(decode(&id, NodeKind::Creator, "id").ok(), Some(key));
+        assert!(decode(&id, NodeKind::Tag, "id").is_err());
+        assert!(decode_any("not-an-id", "id").is_err());
+    }
+}

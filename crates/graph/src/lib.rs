@@ -1,0 +1,59 @@
+//! # Layout
+//! Patchbay's GraphQL schema. No HTTP, no environment reading, no database I/O while building.
+//!
+//! - `error`: the one boundary where domain errors become GraphQL errors with `extensions.code`;
+//!   internal causes are logged there and masked for the client.
+//! - `context`: what each request carries: the [`Viewer`] and fresh per-request [`Loaders`].
+//! - `pagination`: Relay connection arguments, opaque cursors, page windows, size limits.
+//! - `ids`: opaque global IDs (`Type:uuid`, base64url) for every node.
+//! - `query`: the merged query root, one object per domain.
+//! - `types/<thing>`: `#[Object]` wrappers over entity models: the API shape and descriptions.
+//! - `loaders/<relation>`: one batched SQL statement per relation, keyed by parent id.
+//! - `services/<domain>`: business rules and sea-orm queries that are not keyed batches.
+//! - `stats`: the SQL statement counter the server, tests and benchmarks read.
+//!
+//! A new field goes: SQL into `services/` (or `loaders/` when batched by key), its GraphQL shape into
+//! `types/`, and a root field into `query.rs` when it is an entry point.
+
+pub mod context;
+pub mod error;
+pub mod ids;
+pub mod loaders;
+pub mod pagination;
+pub mod query;
+pub mod services;
+pub mod stats;
+pub mod types;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use sea_orm::DatabaseConnection;
+
+pub use context::{Loaders, Viewer};
+pub use query::QueryRoot;
+
+/// The executable schema type served by Patchbay.
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema. With `db` it can execute; without, it can only print its SDL
+/// (`patchbay export-schema`), which needs no database.
+pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
+    let builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription);
+    match db {
+        Some(db) => builder.data(db).finish(),
+        None => builder.finish(),
+    }
+}
+
+/// The schema's SDL, exactly as `schema.graphql` holds it.
+pub fn sdl() -> String {
+    build_schema(None).sdl()
+}
+
+/// Attaches what one request needs: the viewer and fresh DataLoaders, so no cache crosses requests.
+pub fn prepare_request(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    viewer: Viewer,
+) -> async_graphql::Request {
+    request.data(viewer).data(Loaders::new(db.clone()))
+}

@@ -1,0 +1,92 @@
+//! One batched SQL statement per relation, keyed by parent id. Each loader is created per request
+//! (see [`crate::Loaders`]); nested connections are windowed per parent inside SQL.
+
+mod creators;
+mod technique_pages;
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
+use uuid::Uuid;
+
+use crate::{error::LoadError, pagination::Window};
+
+pub use creators::CreatorById;
+pub use technique_pages::{CreatorPageCounts, CreatorPages, PageTags, TagPageCounts, TagPages};
+
+/// Column that carries the parent key in batched statements.
+const PARENT: &str = "pb_parent";
+
+/// Runs `sql` (which must select a `pb_parent` uuid column and the model's columns, filtering on
+/// `= ANY($1)` and taking any further `params`) and groups the rows by parent.
+async fn grouped<M: FromQueryResult>(
+    db: &DatabaseConnection,
+    sql: &str,
+    parents: &[Uuid],
+    params: Vec<Value>,
+) -> Result<HashMap<Uuid, Vec<M>>, LoadError> {
+    let mut values = vec![Value::from(parents.to_vec())];
+    values.extend(params);
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
+    let mut out: HashMap<Uuid, Vec<M>> = HashMap::with_capacity(parents.len());
+    for row in rows {
+        let parent: Uuid = row.try_get("", PARENT)?;
+        out.entry(parent)
+            .or_default()
+            .push(M::from_query_result(&row, "")?);
+    }
+    Ok(out)
+}
+
+/// Runs a windowed child query: `inner` selects the children of `ANY($1)` with a `pb_parent`
+/// column and a 0-based `pb_pos` position per parent; the window cuts every parent's list in SQL.
+async fn windowed<M: FromQueryResult>(
+    db: &DatabaseConnection,
+    inner: &str,
+    keys: &[(Uuid, Window)],
+) -> Result<HashMap<(Uuid, Window), Vec<M>>, LoadError> {
+    let mut by_window: HashMap<Window, Vec<Uuid>> = HashMap::new();
+    for (parent, window) in keys {
+        by_window.entry(*window).or_default().push(*parent);
+    }
+    let sql = format!(
+        "SELECT * FROM ({inner}) AS w WHERE w.pb_pos >= $2 AND w.pb_pos < $3 \
+         ORDER BY w.{PARENT}, w.pb_pos"
+    );
+    let mut out = HashMap::with_capacity(keys.len());
+    for (window, parents) in by_window {
+        let start = i64::try_from(window.offset).unwrap_or(i64::MAX);
+        let end = start.saturating_add(i64::try_from(window.fetch()).unwrap_or(i64::MAX));
+        let mut rows = grouped::<M>(db, &sql, &parents, vec![start.into(), end.into()]).await?;
+        for parent in parents {
+            out.insert((parent, window), rows.remove(&parent).unwrap_or_default());
+        }
+    }
+    Ok(out)
+}
+
+/// Counts children per parent: `sql` selects `pb_parent` and `n` (bigint) for `ANY($1)`.
+async fn counts(
+    db: &DatabaseConnection,
+    sql: &str,
+    parents: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, LoadError> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let rows = grouped::<Count>(db, sql, parents, Vec::new()).await?;
+    Ok(parents
+        .iter()
+        .map(|p| {
+            let n = rows.get(p).and_then(|r| r.first()).map_or(0, |c| c.n);
+            (*p, u64::try_from(n).unwrap_or(0))
+        })
+        .collect())
+}

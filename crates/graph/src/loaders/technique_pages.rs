@@ -1,0 +1,116 @@
+//! Technique pages by creator and by tag (windowed per parent), their counts, and tags per page.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use entity::{tags, technique_pages};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use super::{counts, grouped, windowed};
+use crate::{error::LoadError, pagination::Window};
+
+/// A window of each creator's technique pages, ordered by title.
+pub struct CreatorPages(pub(crate) DatabaseConnection);
+
+impl Loader<(Uuid, Window)> for CreatorPages {
+    type Value = Vec<technique_pages::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, Window)],
+    ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
+        windowed(
+            &self.0,
+            "SELECT tp.*, tp.creator_id AS pb_parent, \
+               row_number() OVER (PARTITION BY tp.creator_id ORDER BY tp.title, tp.id) - 1 AS pb_pos \
+             FROM technique_pages tp WHERE tp.creator_id = ANY($1)",
+            keys,
+        )
+        .await
+    }
+}
+
+/// How many technique pages each creator has.
+pub struct CreatorPageCounts(pub(crate) DatabaseConnection);
+
+impl Loader<Uuid> for CreatorPageCounts {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, u64>, Self::Error> {
+        counts(
+            &self.0,
+            "SELECT creator_id AS pb_parent, count(*) AS n FROM technique_pages \
+             WHERE creator_id = ANY($1) GROUP BY creator_id",
+            keys,
+        )
+        .await
+    }
+}
+
+/// A window of each tag's technique pages, ordered by title.
+pub struct TagPages(pub(crate) DatabaseConnection);
+
+impl Loader<(Uuid, Window)> for TagPages {
+    type Value = Vec<technique_pages::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, Window)],
+    ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
+        windowed(
+            &self.0,
+            "SELECT tp.*, tpt.tag_id AS pb_parent, \
+               row_number() OVER (PARTITION BY tpt.tag_id ORDER BY tp.title, tp.id) - 1 AS pb_pos \
+             FROM technique_page_tags tpt JOIN technique_pages tp ON tp.id = tpt.technique_page_id \
+             WHERE tpt.tag_id = ANY($1)",
+            keys,
+        )
+        .await
+    }
+}
+
+/// How many technique pages carry each tag.
+pub struct TagPageCounts(pub(crate) DatabaseConnection);
+
+impl Loader<Uuid> for TagPageCounts {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, u64>, Self::Error> {
+        counts(
+            &self.0,
+            "SELECT tag_id AS pb_parent, count(*) AS n FROM technique_page_tags \
+             WHERE tag_id = ANY($1) GROUP BY tag_id",
+            keys,
+        )
+        .await
+    }
+}
+
+/// The tags of each technique page, ordered by name.
+pub struct PageTags(pub(crate) DatabaseConnection);
+
+impl Loader<Uuid> for PageTags {
+    type Value = Vec<tags::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut rows = grouped(
+            &self.0,
+            "SELECT t.*, tpt.technique_page_id AS pb_parent FROM technique_page_tags tpt \
+             JOIN tags t ON t.id = tpt.tag_id WHERE tpt.technique_page_id = ANY($1) \
+             ORDER BY t.name",
+            keys,
+            Vec::new(),
+        )
+        .await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, rows.remove(k).unwrap_or_default()))
+            .collect())
+    }
+}

@@ -1,0 +1,306 @@
+//! Relay connections: arguments, opaque cursors and page windows.
+//!
+//! Cursors are positions in the connection's stable order (`base64url("pb1:<offset>")`); a page is a
+//! [`Window`] of that order, fetched with one extra row to learn whether more follow. Nested
+//! connections apply the same window to every parent inside SQL (`ROW_NUMBER() OVER (PARTITION BY
+//! ...)`). `docs/decisions/0004-pagination.md` explains the choice.
+
+use async_graphql::{Context, connection::PageInfo};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+
+use crate::error::{ServiceError, ServiceResult};
+
+/// Page size when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+/// The largest `first` or `last` a client may ask for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+const CURSOR_PREFIX: &str = "pb1:";
+
+/// A contiguous slice of a connection's order: rows `offset .. offset + limit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Window {
+    /// Position of the first row (0-based).
+    pub offset: u64,
+    /// How many rows belong to the page.
+    pub limit: u64,
+}
+
+impl Window {
+    /// Rows to fetch: the page and one more, which tells whether a next page exists.
+    pub fn fetch(&self) -> u64 {
+        self.limit + 1
+    }
+}
+
+/// Validated connection arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageArgs {
+    after: Option<u64>,
+    before: Option<u64>,
+    first: Option<u64>,
+    last: Option<u64>,
+}
+
+impl PageArgs {
+    /// Validates `first/after/last/before`; errors name the argument at fault.
+    pub fn new(
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> ServiceResult<Self> {
+        Ok(Self {
+            after: after
+                .as_deref()
+                .map(|c| decode_cursor(c, "after"))
+                .transpose()?,
+            before: before
+                .as_deref()
+                .map(|c| decode_cursor(c, "before"))
+                .transpose()?,
+            first: first.map(|n| page_size(n, "first")).transpose()?,
+            last: last.map(|n| page_size(n, "last")).transpose()?,
+        })
+    }
+
+    /// Whether the window depends on the total count (`last` without `before`).
+    pub fn needs_total(&self) -> bool {
+        self.last.is_some() && self.before.is_none()
+    }
+
+    /// The window these arguments select; `total` is required when [`Self::needs_total`].
+    pub fn window(&self, total: Option<u64>) -> Window {
+        let mut start = self.after.map_or(0, |a| a + 1);
+        let mut end = match (self.before, total) {
+            (Some(b), Some(t)) => Some(b.min(t)),
+            (Some(b), None) => Some(b),
+            (None, t) => t,
+        };
+        if let Some(first) = self.first {
+            end = Some(end.map_or(start + first, |e| e.min(start + first)));
+        }
+        if let Some(last) = self.last {
+            let e = end.unwrap_or(start);
+            start = start.max(e.saturating_sub(last));
+        }
+        if self.first.is_none() && self.last.is_none() {
+            end = Some(end.map_or(start + DEFAULT_PAGE_SIZE, |e| {
+                e.min(start + DEFAULT_PAGE_SIZE)
+            }));
+        }
+        let end = end.unwrap_or(start).max(start);
+        Window {
+            offset: start,
+            limit: end - start,
+        }
+    }
+}
+
+fn page_size(n: i32, argument: &str) -> ServiceResult<u64> {
+    match u64::try_from(n) {
+        Ok(n) if n <= MAX_PAGE_SIZE => Ok(n),
+        _ => Err(ServiceError::invalid(
+            argument,
+            format!("`{argument}` must be between 0 and {MAX_PAGE_SIZE}, got {n}"),
+        )),
+    }
+}
+
+/// The cursor of the row at `offset`.
+pub fn encode_cursor(offset: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{offset}"))
+}
+
+fn decode_cursor(cursor: &str, argument: &str) -> ServiceResult<u64> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .and_then(|text| text.strip_prefix(CURSOR_PREFIX)?.parse().ok())
+        .ok_or_else(|| ServiceError::invalid(argument, format!("`{cursor}` is not a valid cursor")))
+}
+
+/// One page of a connection: the rows with their cursors, page info and (when asked) the total.
+pub struct Page<N> {
+    /// The rows with their cursors.
+    pub edges: Vec<(String, N)>,
+    /// Whether rows exist before and after the page, and the boundary cursors.
+    pub page_info: PageInfo,
+    /// The connection's total size, computed only when `totalCount` is selected.
+    pub total_count: Option<u64>,
+}
+
+impl<N> Page<N> {
+    /// `totalCount`, which the resolver computed because the client selected it.
+    pub fn total(&self) -> async_graphql::Result<i64> {
+        self.total_count
+            .and_then(|n| i64::try_from(n).ok())
+            .ok_or_else(|| async_graphql::Error::new("totalCount was not computed"))
+    }
+}
+
+/// Whether the client selected `totalCount` on the connection being resolved.
+pub fn wants_total(ctx: &Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}
+
+/// Builds a page from the rows fetched for `window` (at most `window.fetch()` of them).
+pub fn connection<T, N>(
+    window: Window,
+    mut rows: Vec<T>,
+    total: Option<u64>,
+    node: impl Fn(T) -> N,
+) -> Page<N> {
+    let limit = usize::try_from(window.limit).unwrap_or(usize::MAX);
+    let has_next_page = rows.len() > limit;
+    rows.truncate(limit);
+    let edges: Vec<(String, N)> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| (encode_cursor(window.offset + i as u64), node(row)))
+        .collect();
+    Page {
+        page_info: PageInfo {
+            has_previous_page: window.offset > 0,
+            has_next_page,
+            start_cursor: edges.first().map(|(c, _)| c.clone()),
+            end_cursor: edges.last().map(|(c, _)| c.clone()),
+        },
+        edges,
+        total_count: total,
+    }
+}
+
+/// Declares `$conn` and `$edge`, the Relay connection and edge types over `$node`, with
+/// descriptions (async-graphql's generic connection types have none).
+#[macro_export]
+macro_rules! connection_type {
+    ($conn:ident, $edge:ident, $node:ty, $conn_doc:literal, $edge_doc:literal) => {
+        #[doc = $conn_doc]
+        pub struct $conn(pub $crate::pagination::Page<$node>);
+
+        #[doc = $conn_doc]
+        #[async_graphql::Object]
+        impl $conn {
+            /// The rows of this page, each with its cursor.
+            async fn edges(&self) -> Vec<$edge<'_>> {
+                self.0
+                    .edges
+                    .iter()
+                    .map(|(cursor, node)| $edge { cursor, node })
+                    .collect()
+            }
+
+            /// The rows of this page, without cursors.
+            async fn nodes(&self) -> Vec<&$node> {
+                self.0.edges.iter().map(|(_, node)| node).collect()
+            }
+
+            /// Whether more rows exist before or after this page, and the cursors to get them.
+            async fn page_info(&self) -> &async_graphql::connection::PageInfo {
+                &self.0.page_info
+            }
+
+            /// How many rows the whole connection holds, across all pages.
+            async fn total_count(&self) -> async_graphql::Result<i64> {
+                self.0.total()
+            }
+        }
+
+        #[doc = $edge_doc]
+        pub(crate) struct $edge<'a> {
+            cursor: &'a str,
+            node: &'a $node,
+        }
+
+        #[doc = $edge_doc]
+        #[async_graphql::Object]
+        impl $edge<'_> {
+            /// Opaque cursor of this row, for `after` / `before`.
+            async fn cursor(&self) -> &str {
+                self.cursor
+            }
+
+            /// The row.
+            async fn node(&self) -> &$node {
+                self.node
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(
+        after: Option<u64>,
+        before: Option<u64>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> PageArgs {
+        PageArgs::new(
+            after.map(encode_cursor),
+            before.map(encode_cursor),
+            first,
+            last,
+        )
+        .expect("valid arguments")
+    }
+
+    #[test]
+    fn windows_follow_the_relay_algorithm() {
+        assert_eq!(
+            args(None, None, Some(10), None).window(None),
+            Window {
+                offset: 0,
+                limit: 10
+            }
+        );
+        assert_eq!(
+            args(Some(9), None, Some(10), None).window(None),
+            Window {
+                offset: 10,
+                limit: 10
+            }
+        );
+        assert_eq!(
+            args(None, None, None, Some(5)).window(Some(42)),
+            Window {
+                offset: 37,
+                limit: 5
+            }
+        );
+        assert_eq!(
+            args(None, Some(3), None, Some(5)).window(None),
+            Window {
+                offset: 0,
+                limit: 3
+            }
+        );
+        assert_eq!(
+            args(Some(1), Some(5), None, None).window(None),
+            Window {
+                offset: 2,
+                limit: 3
+            }
+        );
+        assert_eq!(
+            args(None, None, None, None).window(None),
+            Window {
+                offset: 0,
+                limit: DEFAULT_PAGE_SIZE
+            }
+        );
+        assert!(args(None, None, None, Some(1)).needs_total());
+    }
+
+    #[test]
+    fn rejects_bad_sizes_and_cursors() {
+        assert!(PageArgs::new(None, None, Some(-1), None).is_err());
+        assert!(PageArgs::new(None, None, Some(101), None).is_err());
+        assert!(PageArgs::new(Some("nope".into()), None, None, None).is_err());
+        assert!(PageArgs::new(None, Some(URL_SAFE_NO_PAD.encode("pb1:x")), None, None).is_err());
+    }
+}

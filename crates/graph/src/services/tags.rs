@@ -1,0 +1,19 @@
+//! Tags: lookups by (normalized) name.
+
+use entity::tags;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::error::ServiceResult;
+
+/// Tags are stored trimmed and lower-cased; lookups normalize the same way.
+pub fn normalize(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// The tag with this name, if any.
+pub async fn by_name(db: &DatabaseConnection, name: &str) -> ServiceResult<Option<tags::Model>> {
+    Ok(tags::Entity::find()
+        .filter(tags::Column::Name.eq(normalize(name)))
+        .one(db)
+        .await?)
+}

@@ -1,0 +1,123 @@
+//! `Creator`: a music producer whose videos feed the knowledge base.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::creators;
+
+use super::{TechniquePageConnection, nested_connection, utc};
+use crate::{
+    context::Loaders,
+    ids::{self, NodeKind},
+    pagination::PageArgs,
+};
+
+crate::connection_type!(
+    CreatorConnection,
+    CreatorEdge,
+    Creator,
+    "A page of creators (Relay connection).",
+    "A creator in a page of creators, with its cursor."
+);
+
+/// A music producer whose videos are mined into technique pages.
+pub struct Creator(pub creators::Model);
+
+/// A link to one of a creator's profiles elsewhere.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct SocialLink {
+    /// The platform, as stored (e.g. `youtube`, `instagram`).
+    pub platform: String,
+    /// The profile's URL.
+    pub url: String,
+}
+
+/// A music producer whose videos are mined into technique pages.
+#[Object]
+impl Creator {
+    /// Opaque global ID.
+    async fn id(&self) -> ID {
+        ids::encode(NodeKind::Creator, self.0.id)
+    }
+
+    /// Display name (unique; taken from the creator's folder name).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// URL-safe unique handle, e.g. `mr-bill`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Genres the creator works in, e.g. `["dubstep", "sound design"]`.
+    async fn genres(&self) -> &[String] {
+        &self.0.genres
+    }
+
+    /// Avatar image URL, if any.
+    async fn avatar_url(&self) -> Option<&str> {
+        self.0.avatar_url.as_deref()
+    }
+
+    /// Biography (admin-edited).
+    async fn bio(&self) -> Option<&str> {
+        self.0.bio.as_deref()
+    }
+
+    /// Profiles on other platforms, ordered by platform name.
+    async fn social_links(&self) -> Vec<SocialLink> {
+        let mut links: Vec<SocialLink> = self
+            .0
+            .social_links
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(platform, url)| {
+                Some(SocialLink {
+                    platform: platform.clone(),
+                    url: url.as_str()?.to_owned(),
+                })
+            })
+            .collect();
+        links.sort_by(|a, b| a.platform.cmp(&b.platform));
+        links
+    }
+
+    /// Whether the home page spotlights this creator.
+    async fn featured(&self) -> bool {
+        self.0.featured
+    }
+
+    /// When the creator was added.
+    async fn created_at(&self) -> DateTime<Utc> {
+        utc(self.0.created_at)
+    }
+
+    /// When the creator's profile last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        utc(self.0.updated_at)
+    }
+
+    /// The creator's technique pages, ordered by title.
+    async fn technique_pages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<TechniquePageConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let loaders = ctx.data::<Loaders>()?;
+        nested_connection(
+            ctx,
+            args,
+            self.0.id,
+            &loaders.creator_page_counts,
+            &loaders.creator_pages,
+            super::TechniquePage,
+        )
+        .await
+        .map(TechniquePageConnection)
+    }
+}

@@ -1,0 +1,51 @@
+//! `Tag`: a normalized label shared by technique pages.
+
+use async_graphql::{Context, ID, Object};
+use entity::tags;
+
+use super::{TechniquePage, TechniquePageConnection, nested_connection};
+use crate::{
+    context::Loaders,
+    ids::{self, NodeKind},
+    pagination::PageArgs,
+};
+
+/// A normalized (trimmed, lower-case) label shared by technique pages.
+pub struct Tag(pub tags::Model);
+
+/// A normalized (trimmed, lower-case) label shared by technique pages.
+#[Object]
+impl Tag {
+    /// Opaque global ID.
+    async fn id(&self) -> ID {
+        ids::encode(NodeKind::Tag, self.0.id)
+    }
+
+    /// The tag, trimmed and lower-cased, e.g. `sidechain compression`.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Technique pages carrying this tag, ordered by title.
+    async fn technique_pages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<TechniquePageConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let loaders = ctx.data::<Loaders>()?;
+        nested_connection(
+            ctx,
+            args,
+            self.0.id,
+            &loaders.tag_page_counts,
+            &loaders.tag_pages,
+            TechniquePage,
+        )
+        .await
+        .map(TechniquePageConnection)
+    }
+}

@@ -1,0 +1,218 @@
+//! Seeds scratch databases on the PostgreSQL server named by `SEED_TEST_DATABASE_URL` (any database
+//! URL of that server, e.g. `postgres://postgres@127.0.0.1:5432/postgres`); each test creates and
+//! drops its own databases. Without the variable the tests print a note and pass.
+
+use anyhow::Context as _;
+use migration::MigratorTrait as _;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+
+struct Scratch {
+    admin: DatabaseConnection,
+    name: String,
+    db: DatabaseConnection,
+}
+
+impl Scratch {
+    async fn create(tag: &str) -> anyhow::Result<Option<Self>> {
+        let Ok(url) = std::env::var("SEED_TEST_DATABASE_URL") else {
+            eprintln!("SEED_TEST_DATABASE_URL is not set: skipping the database test");
+            return Ok(None);
+        };
+        let (server, _) = url
+            .rsplit_once('/')
+            .context("SEED_TEST_DATABASE_URL needs a /db")?;
+        let admin = Database::connect(&url).await?;
+        let name = format!("patchbay_seed_{tag}_{}", std::process::id());
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+            .await?;
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await?;
+        let db = Database::connect(format!("{server}/{name}")).await?;
+        migration::Migrator::up(&db, None).await?;
+        Ok(Some(Self { admin, name, db }))
+    }
+
+    async fn drop(self) -> anyhow::Result<()> {
+        self.db.close().await?;
+        self.admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {}", self.name))
+            .await?;
+        Ok(())
+    }
+
+    async fn scalar(&self, sql: &str) -> anyhow::Result<String> {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await?
+            .context("no row")?;
+        Ok(row
+            .try_get_by_index::<Option<String>>(0)?
+            .unwrap_or_default())
+    }
+
+    async fn count(&self, sql: &str) -> anyhow::Result<i64> {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await?
+            .context("no row")?;
+        Ok(row.try_get_by_index::<i64>(0)?)
+    }
+
+    /// A digest of every seeded table's full contents.
+    async fn digest(&self) -> anyhow::Result<String> {
+        let mut parts = Vec::new();
+        for table in TABLES {
+            let sql =
+                format!("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {table} t");
+            parts.push(self.scalar(&sql).await?);
+        }
+        Ok(parts.join(","))
+    }
+}
+
+const TABLES: &[&str] = &[
+    "creators",
+    "users",
+    "invite_codes",
+    "creator_follows",
+    "source_videos",
+    "transcript_segments",
+    "key_moments",
+    "tags",
+    "technique_pages",
+    "technique_page_tags",
+    "technique_page_videos",
+    "technique_page_versions",
+    "related_technique_links",
+    "highlight_candidates",
+    "generated_shorts",
+    "video_consents",
+    "consent_audit_logs",
+    "posts",
+    "post_attachments",
+    "pipeline_runs",
+    "pipeline_events",
+    "search_logs",
+];
+
+#[tokio::test]
+async fn demo_seed_is_complete_deterministic_and_refuses_to_double() -> anyhow::Result<()> {
+    let Some(first) = Scratch::create("demo_a").await? else {
+        return Ok(());
+    };
+    let Some(second) = Scratch::create("demo_b").await? else {
+        return Ok(());
+    };
+    assert!(seed::is_empty(&first.db).await?);
+    let report = seed::seed(&first.db, seed::Scale::Demo, false).await?;
+    assert!(!seed::is_empty(&first.db).await?);
+    assert_eq!(report.creators, 6);
+    assert_eq!(report.videos, 18);
+    assert_eq!(report.technique_pages, 30);
+    assert_eq!(report.tags, 25);
+    assert_eq!(report.users, 3);
+    assert_eq!(
+        first
+            .count("SELECT count(*) FROM transcript_segments")
+            .await?,
+        720
+    );
+    assert_eq!(
+        first.count("SELECT count(*) FROM technique_pages").await? as u64,
+        report.technique_pages
+    );
+
+    // Refuses to seed twice, and the failed attempt leaves the data untouched.
+    assert!(
+        seed::seed(&first.db, seed::Scale::Demo, false)
+            .await
+            .is_err()
+    );
+    assert_eq!(first.count("SELECT count(*) FROM creators").await?, 6);
+
+    // The data model's quirks are present.
+    let casings = "SELECT count(DISTINCT topic_category) FROM {} \
+                   WHERE lower(topic_category) = 'sound design'";
+    for table in ["key_moments", "technique_pages"] {
+        assert_eq!(
+            first.count(&casings.replace("{}", table)).await?,
+            2,
+            "{table}"
+        );
+    }
+    let v1 = first
+        .count("SELECT count(*) FROM technique_pages WHERE body_sections_format = 'v1'")
+        .await?;
+    assert_eq!(v1, 9);
+    let nested = "SELECT count(*) FROM technique_pages, jsonb_array_elements(body_sections) s \
+                  WHERE body_sections_format = 'v2' AND jsonb_array_length(s->'children') > 0";
+    assert!(first.count(nested).await? > 0);
+    assert!(
+        first
+            .count("SELECT count(*) FROM video_consents WHERE NOT public_display")
+            .await?
+            > 0
+    );
+    assert!(
+        first
+            .count("SELECT count(*) FROM video_consents WHERE NOT kb_inclusion")
+            .await?
+            > 0
+    );
+    assert!(
+        first
+            .count("SELECT count(*) FROM generated_shorts WHERE share_token IS NOT NULL")
+            .await?
+            > 0
+    );
+    assert!(
+        first
+            .count("SELECT count(*) FROM posts WHERE NOT is_published")
+            .await?
+            > 0
+    );
+    let accounts = "SELECT count(*) FROM users WHERE hashed_password = '!' AND email IN \
+                    ('admin@patchbay.test', 'creator@patchbay.test', 'fan@patchbay.test')";
+    assert_eq!(first.count(accounts).await?, 3);
+    let invite = "SELECT uses_remaining::bigint FROM invite_codes WHERE code = 'WELCOME-PATCHBAY'";
+    assert_eq!(first.count(invite).await?, 10);
+
+    // Same scale, same rows.
+    seed::seed(&second.db, seed::Scale::Demo, false).await?;
+    assert_eq!(first.digest().await?, second.digest().await?);
+
+    first.drop().await?;
+    second.drop().await?;
+    Ok(())
+}
+
+/// The full benchmark load (a minute or so in a debug build): `cargo test -p patchbay-seed --release
+/// -- --ignored`.
+#[tokio::test]
+#[ignore = "loads the benchmark scale"]
+async fn bench_seed_has_the_promised_sizes() -> anyhow::Result<()> {
+    let Some(scratch) = Scratch::create("bench").await? else {
+        return Ok(());
+    };
+    let report = seed::seed(&scratch.db, seed::Scale::Bench, false).await?;
+    assert_eq!(report.creators, 200);
+    assert_eq!(report.videos, 2_000);
+    assert_eq!(report.technique_pages, 20_000);
+    assert_eq!(report.tags, 500);
+    assert_eq!(report.key_moments, 40_000);
+    assert_eq!(report.transcript_segments, 400_000);
+    assert_eq!(report.page_tags, 100_000);
+    assert_eq!(report.users, 0);
+    assert_eq!(
+        scratch
+            .count("SELECT count(*) FROM technique_page_tags")
+            .await?,
+        100_000
+    );
+    scratch.drop().await?;
+    Ok(())
+}

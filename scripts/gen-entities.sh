@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerates crates/entity/src/generated from a scratch database migrated with the current
+# migrations. Needs sea-orm-cli 2.0 (`cargo install sea-orm-cli@2.0.4`) and a PostgreSQL server:
+# ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+admin=${ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+scratch=patchbay_entities_$$
+base=${admin%/*}
+psql "$admin" -qc "CREATE DATABASE $scratch"
+trap 'psql "$admin" -qc "DROP DATABASE IF EXISTS $scratch"' EXIT
+DATABASE_URL="$base/$scratch" cargo run -q -p patchbay-migration -- up
+rm -rf crates/entity/src/generated
+sea-orm-cli generate entity -u "$base/$scratch" -o crates/entity/src/generated \
+    --with-serde both --with-copy-enums --compact-format --banner-version major
+cargo fmt -p patchbay-entity

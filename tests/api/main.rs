@@ -1,0 +1,11 @@
+//! Integration tests against real PostgreSQL: one binary, one cluster per run, one database per test.
+
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod creators;
+mod embedded;
+mod entities;
+mod http;
+mod schema;
+mod seed_data;
+mod statements;

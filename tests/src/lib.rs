@@ -1,0 +1,199 @@
+//! # Layout
+//! Support for Patchbay's integration tests (the tests themselves are in `api/`).
+//!
+//! - [`test_db`]: a fresh database per test, cloned from a migrated template. The server is
+//!   `TEST_DATABASE_URL` when set, else a private cluster started once per test process from the
+//!   machine's PostgreSQL binaries (the same code as the embedded default).
+//! - [`TestDb::execute`]: runs a GraphQL document through the real schema in-process.
+//! - [`TestDb::seed_demo`]: the demo data set, through the seed crate.
+
+#![expect(clippy::unwrap_used, reason = "test support fails loudly")]
+
+pub mod fixtures;
+
+use std::{
+    path::PathBuf,
+    sync::{
+        OnceLock,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use graph::stats::StatementCounter;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::Value;
+use server::embedded::{Durability, EmbeddedPostgres};
+
+/// The server every test database lives on.
+struct Cluster {
+    /// URL of the server with the database part left for us to fill in: `…/{db}`.
+    base: String,
+    /// The migrated template database.
+    template: String,
+}
+
+static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
+fn cluster() -> &'static Cluster {
+    CLUSTER.get_or_init(|| {
+        // Runs on its own thread and runtime: the cluster outlives every test's runtime.
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(start_cluster())
+        })
+        .join()
+        .unwrap()
+    })
+}
+
+async fn start_cluster() -> Cluster {
+    let pid = std::process::id();
+    let base = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) => {
+            let (base, _) = url
+                .rsplit_once('/')
+                .expect("TEST_DATABASE_URL needs a /database part");
+            base.to_owned()
+        }
+        Err(_) => {
+            let dir = test_cluster_dir(pid);
+            let pg = EmbeddedPostgres::start(&dir, Durability::Throwaway)
+                .unwrap_or_else(|e| panic!("cannot start a test PostgreSQL: {e}"));
+            let url = pg.url("postgres");
+            // Lives until the process exits; the parent-death signal then stops it.
+            std::mem::forget(pg);
+            url.rsplit_once('/').unwrap().0.to_owned()
+        }
+    };
+    let admin = Database::connect(format!("{base}/postgres")).await.unwrap();
+    drop_stale_databases(&admin).await;
+    let template = format!("patchbay_t_{pid}_template");
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {template}"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {template}"))
+        .await
+        .unwrap();
+    let db = Database::connect(format!("{base}/{template}"))
+        .await
+        .unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    db.close().await.unwrap();
+    admin.close().await.unwrap();
+    Cluster { base, template }
+}
+
+/// A folder for this process's throwaway cluster; folders of finished runs are removed.
+fn test_cluster_dir(pid: u32) -> PathBuf {
+    let root = std::env::temp_dir().join("patchbay-test-clusters");
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let stale = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+                .is_some_and(|p| {
+                    nix::sys::signal::kill(nix::unistd::Pid::from_raw(p), None).is_err()
+                });
+            if stale {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    root.join(pid.to_string())
+}
+
+/// Drops test databases left by earlier runs whose process is gone (on a shared server).
+async fn drop_stale_databases(admin: &DatabaseConnection) {
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'patchbay\\_t\\_%'",
+        ))
+        .await
+        .unwrap();
+    for row in rows {
+        let name: String = row.try_get("", "datname").unwrap();
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<i32>().ok());
+        if pid.is_some_and(|p| nix::sys::signal::kill(nix::unistd::Pid::from_raw(p), None).is_err())
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+/// A database of one test's own.
+pub struct TestDb {
+    /// Connection pool on the test's database; its statements are counted.
+    pub db: DatabaseConnection,
+    /// Statements executed through `db`.
+    pub statements: StatementCounter,
+    /// The database's URL.
+    pub url: String,
+}
+
+/// A fresh, migrated, empty database for one test.
+pub async fn test_db() -> TestDb {
+    let cluster = cluster();
+    let name = format!(
+        "patchbay_t_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let admin = Database::connect(format!("{}/postgres", cluster.base))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!(
+            "CREATE DATABASE {name} TEMPLATE {} STRATEGY FILE_COPY",
+            cluster.template
+        ))
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let url = format!("{}/{name}", cluster.base);
+    let mut db = Database::connect(url.clone()).await.unwrap();
+    let statements = StatementCounter::install(&mut db);
+    TestDb {
+        db,
+        statements,
+        url,
+    }
+}
+
+impl TestDb {
+    /// Loads the demo data set.
+    pub async fn seed_demo(&self) -> seed::SeedReport {
+        seed::seed(&self.db, seed::Scale::Demo, false)
+            .await
+            .unwrap()
+    }
+
+    /// Runs `query` through the schema in-process as an anonymous viewer; returns the JSON response.
+    pub async fn execute(&self, query: &str) -> Value {
+        self.execute_with(query, Value::Null).await
+    }
+
+    /// Runs `query` with `variables`.
+    pub async fn execute_with(&self, query: &str, variables: Value) -> Value {
+        let schema = graph::build_schema(Some(self.db.clone()));
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables));
+        let request = graph::prepare_request(request, &self.db, graph::Viewer::Anonymous);
+        serde_json::to_value(schema.execute(request).await).unwrap()
+    }
+}
+
+/// The `extensions.code` of the first error of a response, if any.
+pub fn error_code(response: &Value) -> Option<&str> {
+    response["errors"][0]["extensions"]["code"].as_str()
+}
