@@ -28,7 +28,7 @@ pub mod types;
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
-pub use context::{Loaders, Viewer};
+pub use context::{Loaders, Viewer, ViewerUser};
 pub use query::QueryRoot;
 
 /// The executable schema type served by Patchbay.
