@@ -31,3 +31,7 @@ migrate:
 # Load data: `just seed demo` or `just seed bench`.
 seed SCALE="demo":
     cargo run --release -- seed --scale {{SCALE}}
+
+# Benchmark: release build, bench data, wrk at concurrency 16 over loopback (see bench/README.md).
+bench:
+    ./bench/run.sh

@@ -29,7 +29,7 @@ pub(crate) fn bio(rng: &mut StdRng, name: &str, genres: &[String]) -> String {
     let main = genres.first().map_or("electronic music", String::as_str);
     let openers = [
         format!("{name} is a producer and sound designer working mostly in {main}."),
-        format!("{name} makes {main} and teaches the techniques behind it."),
+        format!("{name} teaches {main} production from real sessions."),
         format!("Producer, sound designer and educator: {name} breaks down {main} production."),
     ];
     let middles = [
@@ -175,7 +175,7 @@ pub(crate) fn moment_title(rng: &mut StdRng, technique: &Technique) -> String {
         0 => technique.title.to_owned(),
         1 => format!("{} with {plugin}", technique.title),
         2 => format!("Processing the {element} with {plugin}"),
-        3 => format!("Why the {element} needs {}", pick(rng, PARAMETERS)),
+        3 => format!("Dialing in the {} on the {element}", pick(rng, PARAMETERS)),
         _ => format!("{}: the key move", technique.title),
     }
 }
@@ -220,27 +220,26 @@ fn paragraph(rng: &mut StdRng, technique: &Technique) -> String {
     let plugin = pick(rng, PLUGINS);
     let element = pick(rng, ELEMENTS);
     let param = pick(rng, PARAMETERS);
+    let low_cut = pick(rng, &[100, 120, 150]);
     let sentences = [
-        format!("Start with a simple {element} and get the level right before touching {plugin}."),
-        format!("The {param} does most of the work here; small moves go a long way."),
         format!(
-            "Keep the low end mono below about {} Hz.",
-            pick(rng, &[100, 120, 150])
+            "Start with the {element} on its own and get the level right before adding {plugin}."
         ),
+        format!("The {param} does most of the work here; small moves go a long way."),
+        format!("Keep the low end mono below about {low_cut} Hz."),
         format!(
             "{} depends on contrast, so leave space around it.",
             technique.title
         ),
-        format!("Resample once the {element} sounds right and commit to audio."),
-        format!("Automate {param} across the phrase so the sound keeps evolving."),
+        format!("Resample the {element} once it sounds right and commit to audio."),
+        format!("Automate the {param} across the phrase so the sound keeps evolving."),
         "Check the result in mono and at low volume before moving on.".to_owned(),
+        format!("{plugin} is optional; the same move works with stock devices."),
+        "A/B against a reference track so you do not overdo it.".to_owned(),
     ];
-    let n = rng.random_range(2..=3);
-    let mut text = Vec::with_capacity(n);
-    for _ in 0..n {
-        text.push(pick(rng, &sentences).as_str());
-    }
-    text.join(" ")
+    let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let count = rng.random_range(2..=3);
+    pick_distinct(rng, &refs, count).join(" ")
 }
 
 /// `body_sections` in format v1: an object mapping heading to text.
@@ -297,7 +296,7 @@ pub(crate) fn signal_chains(rng: &mut StdRng) -> (Option<Value>, Vec<String>) {
         return (None, plugins.into_iter().map(str::to_owned).collect());
     }
     let mut plugins: Vec<String> = Vec::new();
-    let chain_count = rng.random_range(1..=3);
+    let chain_count = *pick(rng, &[1, 1, 2, 2, 3]);
     let chains: Vec<Value> = (0..chain_count)
         .map(|i| {
             let count = rng.random_range(2..=5);

@@ -152,6 +152,50 @@ pub(crate) fn spread(rng: &mut StdRng, total: usize, n: usize, min: usize) -> Ve
     counts
 }
 
+/// Splits `total` into counts proportional to `weights`, each at least `min`, summing exactly to
+/// `total` (largest-remainder rounding). Requires `weights.len() * min <= total`.
+pub(crate) fn apportion(total: usize, weights: &[f64], min: usize) -> Vec<usize> {
+    let n = weights.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let spare = total.saturating_sub(min * n) as f64;
+    let sum: f64 = weights.iter().sum();
+    let shares: Vec<f64> = weights
+        .iter()
+        .map(|w| {
+            if sum > 0.0 {
+                spare * w / sum
+            } else {
+                spare / n as f64
+            }
+        })
+        .collect();
+    let mut counts: Vec<usize> = shares.iter().map(|s| min + s.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        let frac = |i: usize| shares[i] - shares[i].floor();
+        frac(b).total_cmp(&frac(a)).then(a.cmp(&b))
+    });
+    // Hand out what rounding down left over; take back any float overshoot from the largest rows.
+    let mut assigned: usize = counts.iter().sum();
+    for &i in order.iter().cycle().take(total.saturating_sub(assigned)) {
+        counts[i] += 1;
+    }
+    assigned = counts.iter().sum();
+    while assigned > total {
+        let Some(i) = (0..n)
+            .filter(|&i| counts[i] > min)
+            .max_by_key(|&i| counts[i])
+        else {
+            break;
+        };
+        counts[i] -= 1;
+        assigned -= 1;
+    }
+    counts
+}
+
 /// A heavy-tailed non-negative count (page views): most rows small, a few very large.
 pub(crate) fn heavy_tail(rng: &mut StdRng, scale: f64, cap: f64) -> i32 {
     let u: f64 = rng.random_range(0.0005..1.0);
@@ -188,6 +232,16 @@ mod tests {
             "reese-bass-in-serum"
         );
         assert_eq!(slugify("!!!"), "item");
+    }
+
+    #[test]
+    fn apportion_is_exact_and_proportional() {
+        let counts = apportion(100, &[1.0, 3.0, 0.0, 6.0], 1);
+        assert_eq!(counts.iter().sum::<usize>(), 100);
+        assert_eq!(counts[2], 1);
+        assert!(
+            (10..=11).contains(&counts[0]) && counts[1] == 30 && (58..=59).contains(&counts[3])
+        );
     }
 
     #[test]

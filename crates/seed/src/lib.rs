@@ -110,3 +110,14 @@ pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .context("counting creators")?;
     Ok(creators == 0)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The server may run seeding on a spawned task.
+    #[allow(dead_code)]
+    fn seed_future_is_send(db: &sea_orm::DatabaseConnection) {
+        fn assert_send<T: Send>(_: &T) {}
+        assert_send(&super::seed(db, super::Scale::Demo, false));
+        assert_send(&super::is_empty(db));
+    }
+}

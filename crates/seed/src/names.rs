@@ -418,6 +418,31 @@ pub(crate) const TECHNIQUES: &[Technique] = techniques![
     ),
 ];
 
+/// A genre as it reads in a page title ("drum and bass" → "Drum and Bass"); `None` for genres that
+/// read badly after "for".
+pub(crate) fn genre_title(genre: &str) -> Option<String> {
+    match genre {
+        "sound design" | "film scoring" | "experimental" => None,
+        "uk garage" => Some("UK Garage".to_owned()),
+        "lo-fi" => Some("Lo-Fi".to_owned()),
+        _ => {
+            let words: Vec<String> = genre
+                .split(' ')
+                .map(|word| match word {
+                    "and" => word.to_owned(),
+                    _ => {
+                        let mut chars = word.chars();
+                        chars.next().map_or_else(String::new, |first| {
+                            first.to_uppercase().chain(chars).collect()
+                        })
+                    }
+                })
+                .collect();
+            Some(words.join(" "))
+        }
+    }
+}
+
 /// Topic categories with the data model's known casing inconsistency: most rows use the first
 /// spelling, some the second (`"Sound Design"` / `"Sound design"`).
 pub(crate) fn category_variant(category: &str) -> &'static str {
@@ -463,11 +488,17 @@ const TAG_EXTRAS: &[&str] = &[
 ];
 
 /// `n` distinct tag names, lower case and trimmed (the `tags_name_normalized` CHECK): technique
-/// tags, genres and extras first, then genre × element pairs.
+/// tags, genres and extras first, then genre × element pairs. Earlier tags are the more popular.
 pub(crate) fn tag_names(n: usize) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut names = Vec::with_capacity(n);
-    let technique_tags = TECHNIQUES.iter().flat_map(|t| t.tags.iter().copied());
+    // Round-robin over techniques (every technique's first tag, then every second tag, ...), so
+    // even a small tag set covers every topic.
+    let technique_tags = (0..3).flat_map(|round| {
+        TECHNIQUES
+            .iter()
+            .filter_map(move |t| t.tags.get(round).copied())
+    });
     let base = technique_tags
         .chain(GENRES.iter().copied())
         .chain(TAG_EXTRAS.iter().copied());

@@ -28,11 +28,19 @@ pub(super) async fn creators(
         .enumerate()
     {
         let slug = ids::slugify(&name);
-        let genre_count = rng.random_range(1..=3);
-        let genres: Vec<String> = pick_distinct(&mut rng, GENRES, genre_count)
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        // The first creators cover the main genres in turn; the rest lean towards them too.
+        let primary = if i < 8 || rng.random_bool(0.6) {
+            GENRES[i % 8]
+        } else {
+            *pick(&mut rng, GENRES)
+        };
+        let mut genres = vec![primary.to_owned()];
+        let extra = rng.random_range(0..=2);
+        for genre in pick_distinct(&mut rng, GENRES, extra + 1) {
+            if genres.len() <= extra && genre != primary {
+                genres.push(genre.to_owned());
+            }
+        }
         let created_at = at(-rng.random_range(900..1_100) * DAY - rng.random_range(0..DAY));
         let model = creators::Model {
             id: id(Kind::Creator, i as u64),
@@ -207,7 +215,7 @@ pub(super) async fn videos(
             ProcessingStatus::Queued | ProcessingStatus::InProgress
         );
         let created_at = if recent {
-            at(-rng.random_range(1..10) * DAY)
+            at(-rng.random_range(DAY..10 * DAY))
         } else {
             created_at
         };
@@ -300,7 +308,9 @@ pub(super) async fn key_moments(
     let eligible: Vec<usize> = (0..world.videos.len())
         .filter(|&v| reached_moments(&world.videos[v]))
         .collect();
-    let counts = ids::spread(&mut rng, ctx.sizes.key_moments, eligible.len(), 1);
+    // Longer videos have more key moments.
+    let durations: Vec<f64> = eligible.iter().map(|&v| world.videos[v].duration).collect();
+    let counts = ids::apportion(ctx.sizes.key_moments, &durations, 1);
     let mut sink =
         Sink::<key_moments::ActiveModel>::new(ctx.txn, ctx.sizes.key_moments, ctx.progress);
     let mut n = 0_u64;

@@ -9,6 +9,7 @@ use entity::{
 };
 use rand::Rng;
 use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -16,7 +17,7 @@ use super::{Ctx, PageInfo, World};
 use crate::SeedReport;
 use crate::content::{self, pick};
 use crate::ids::{self, DAY, Kind, after, at, id};
-use crate::names::{self, GENRES, PLUGINS, TECHNIQUES, Technique};
+use crate::names::{self, PLUGINS, TECHNIQUES, Technique};
 use crate::sink::{Sink, insert_all};
 
 /// Inserts the tags and returns `(id, name)` in popularity order (earlier tags are used more).
@@ -39,52 +40,92 @@ async fn tags(ctx: &Ctx<'_>, report: &mut SeedReport) -> anyhow::Result<Vec<(Uui
         .collect())
 }
 
-/// Distinct tag indexes for a page: the technique's own tags when seeded, then popular-skewed
-/// picks.
-fn page_tag_indexes(
-    rng: &mut StdRng,
-    technique: &Technique,
-    by_name: &HashMap<&str, usize>,
-    wanted: usize,
+/// Tag lookups: by name, and the tags of each topic category's techniques.
+struct TagIndex<'a> {
+    by_name: HashMap<&'a str, usize>,
+    by_category: HashMap<&'static str, Vec<usize>>,
     total: usize,
-) -> Vec<usize> {
-    let wanted = wanted.min(total);
-    let mut chosen: Vec<usize> = Vec::with_capacity(wanted);
-    for tag in technique.tags {
-        if let Some(&i) = by_name.get(tag)
-            && chosen.len() < wanted.saturating_sub(1)
-            && rng.random_bool(0.8)
-        {
-            chosen.push(i);
-        }
-    }
-    while chosen.len() < wanted {
-        let u: f64 = rng.random();
-        let i = ((u.powf(2.5) * total as f64) as usize).min(total - 1);
-        if !chosen.contains(&i) {
-            chosen.push(i);
-        }
-    }
-    chosen
 }
 
-fn page_title(rng: &mut StdRng, technique: &Technique, genre: &str) -> String {
-    match rng.random_range(0..6) {
-        0 | 1 => technique.title.to_owned(),
-        2 => format!("{} in {}", technique.title, pick(rng, PLUGINS)),
-        3 => {
-            let mut genre_title = genre.to_owned();
-            if let Some(first) = genre_title.get_mut(0..1) {
-                first.make_ascii_uppercase();
+impl<'a> TagIndex<'a> {
+    fn new(tags: &'a [(Uuid, String)]) -> Self {
+        let by_name: HashMap<&str, usize> = tags
+            .iter()
+            .enumerate()
+            .map(|(i, (_, name))| (name.as_str(), i))
+            .collect();
+        let mut by_category: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        for technique in TECHNIQUES {
+            let entry = by_category.entry(technique.category).or_default();
+            for tag in technique.tags {
+                if let Some(&i) = by_name.get(tag)
+                    && !entry.contains(&i)
+                {
+                    entry.push(i);
+                }
             }
-            format!("{} for {genre_title}", technique.title)
         }
+        Self {
+            by_name,
+            by_category,
+            total: tags.len(),
+        }
+    }
+
+    /// `wanted` distinct tag indexes for a page about `technique`: its own tags when seeded, then
+    /// tags of the same topic category, then popular-skewed picks.
+    fn for_page(&self, rng: &mut StdRng, technique: &Technique, wanted: usize) -> Vec<usize> {
+        let wanted = wanted.min(self.total);
+        let mut chosen: Vec<usize> = Vec::with_capacity(wanted);
+        for tag in technique.tags {
+            if let Some(&i) = self.by_name.get(tag)
+                && chosen.len() < wanted.saturating_sub(1)
+                && rng.random_bool(0.8)
+            {
+                chosen.push(i);
+            }
+        }
+        let related = self
+            .by_category
+            .get(technique.category)
+            .map_or(&[][..], Vec::as_slice);
+        let mut attempts = 0;
+        while chosen.len() < wanted {
+            attempts += 1;
+            let i = if !related.is_empty() && attempts < 8 && rng.random_bool(0.6) {
+                related[rng.random_range(0..related.len())]
+            } else {
+                let u: f64 = rng.random();
+                ((u.powf(2.5) * self.total as f64) as usize).min(self.total - 1)
+            };
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+        chosen
+    }
+}
+
+/// A page title about `technique`; `style` picks the shape (plain, tool, genre, qualifier).
+fn page_title(rng: &mut StdRng, technique: &Technique, genre: &str, style: usize) -> String {
+    let genre = names::genre_title(genre);
+    match (style % 4, genre) {
+        (0, _) => technique.title.to_owned(),
+        (2, Some(genre)) => format!("{} for {genre}", technique.title),
+        (1 | 2, _) => format!("{} in {}", technique.title, pick(rng, PLUGINS)),
         _ => {
-            let adjective = pick(
+            let qualifier = pick(
                 rng,
-                &["Advanced", "Quick", "Minimal", "Aggressive", "Clean"],
+                &[
+                    "Advanced",
+                    "Quick",
+                    "Minimal",
+                    "Aggressive",
+                    "Clean",
+                    "Classic",
+                ],
             );
-            format!("{adjective} {}", technique.title)
+            format!("{qualifier} {}", technique.title)
         }
     }
 }
@@ -112,32 +153,30 @@ fn versions(
 ) -> Vec<technique_page_versions::Model> {
     let count: i32 = rng.random_range(2..=4);
     let span = (page.updated_at - page.created_at).num_seconds().max(3_600);
+    // Format v1 came first: a v1 page was always v1; a v2 page may have been migrated from v1
+    // (versions up to `last_v1` are v1).
+    let last_v1 = if page.body_sections_format == "v1" {
+        count
+    } else {
+        rng.random_range(0..count)
+    };
     (1..=count)
         .map(|number| {
-            let latest = number == count;
-            let content = if latest {
+            let content = if number == count {
                 snapshot(
                     page,
                     page.body_sections.clone(),
                     &page.body_sections_format,
                     &page.summary,
                 )
-            } else if page.body_sections_format == "v2" && rng.random_bool(0.5) {
-                let body = content::body_v1(rng, technique);
-                snapshot(
-                    page,
-                    body,
-                    "v1",
-                    &format!("(draft {number}) {}", page.summary),
-                )
             } else {
-                let body = content::body_v2(rng, technique);
-                snapshot(
-                    page,
-                    body,
-                    "v2",
-                    &format!("(draft {number}) {}", page.summary),
-                )
+                let (body, format) = if number <= last_v1 {
+                    (content::body_v1(rng, technique), "v1")
+                } else {
+                    (content::body_v2(rng, technique), "v2")
+                };
+                let summary = format!("(draft {number}) {}", page.summary);
+                snapshot(page, body, format, &summary)
             };
             let n = *first;
             *first += 1;
@@ -171,11 +210,7 @@ pub(super) async fn pages(
     report: &mut SeedReport,
 ) -> anyhow::Result<()> {
     let tag_list = tags(ctx, report).await?;
-    let by_name: HashMap<&str, usize> = tag_list
-        .iter()
-        .enumerate()
-        .map(|(i, (_, name))| (name.as_str(), i))
-        .collect();
+    let tag_index = TagIndex::new(&tag_list);
 
     let mut rng = ids::rng(ctx.scale, 5);
     let creator_count = world.creators.len();
@@ -202,15 +237,38 @@ pub(super) async fn pages(
             "creator {} has no complete video",
             creator.slug
         );
-        for _ in 0..count {
+        // Each complete video yields a page on its subject; further pages cover the creator's
+        // other techniques in a creator-specific order, with distinct titles per creator.
+        let mut topics: Vec<usize> = (0..TECHNIQUES.len()).collect();
+        topics.shuffle(&mut rng);
+        let mut titles = HashSet::new();
+        for k in 0..count {
             let n = world.pages.len();
-            let first_source = sources[rng.random_range(0..sources.len())];
-            let technique = &TECHNIQUES[world.videos[first_source].technique];
-            let genre = creator
-                .genres
-                .first()
-                .map_or(*pick(&mut rng, GENRES), String::as_str);
-            let title = page_title(&mut rng, technique, genre);
+            let (first_source, technique_idx) = if k < sources.len() {
+                (sources[k], world.videos[sources[k]].technique)
+            } else {
+                let topic = topics[k % topics.len()];
+                let matching: Vec<usize> = sources
+                    .iter()
+                    .copied()
+                    .filter(|&v| world.videos[v].technique == topic)
+                    .collect();
+                let pool = if matching.is_empty() {
+                    sources
+                } else {
+                    &matching
+                };
+                (pool[rng.random_range(0..pool.len())], topic)
+            };
+            let technique = &TECHNIQUES[technique_idx];
+            let genre = creator.genres[rng.random_range(0..creator.genres.len())].as_str();
+            let mut title = page_title(&mut rng, technique, genre, k / topics.len());
+            for style in 1..12 {
+                if titles.insert(title.clone()) {
+                    break;
+                }
+                title = page_title(&mut rng, technique, genre, style);
+            }
             let base_slug = format!("{}-{}", ids::slugify(&title), creator.slug);
             let mut slug = base_slug.clone();
             let mut suffix = 2;
@@ -232,7 +290,7 @@ pub(super) async fn pages(
                 technique.category
             };
             let wanted = rng.random_range(ctx.sizes.tags_per_page.clone());
-            let tag_idx = page_tag_indexes(&mut rng, technique, &by_name, wanted, tag_list.len());
+            let tag_idx = tag_index.for_page(&mut rng, technique, wanted);
             let source_quality = match rng.random_range(0..20) {
                 0..9 => Some(SourceQuality::High),
                 9..16 => Some(SourceQuality::Medium),
