@@ -15,6 +15,9 @@ pub mod app;
 pub mod config;
 pub mod database;
 pub mod embedded;
+pub mod graphiql;
+pub mod graphql;
 pub mod run;
+pub mod telemetry;
 
-pub use app::{AppState, app};
+pub use app::{AppState, HttpConfig, app};
