@@ -62,11 +62,16 @@ async fn graphql_over_post_and_get_health_and_graphiql() {
         assert!(body.contains("/graphiql/graphiql.js"));
         let (status, js) = send(
             router,
-            Request::get("/graphiql/graphiql.js").body(Body::empty()).unwrap(),
+            Request::get("/graphiql/graphiql.js")
+                .body(Body::empty())
+                .unwrap(),
         )
         .await;
         assert_eq!(status, 200);
-        assert!(js.contains("/graphql"), "the bundle's fetcher targets /graphql");
+        assert!(
+            js.contains("/graphql"),
+            "the bundle's fetcher targets /graphql"
+        );
     } else {
         assert!(body.contains("npm ci"), "explains how to build GraphiQL");
     }

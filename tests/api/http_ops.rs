@@ -13,14 +13,21 @@ use crate::http_protocol::{post, send};
 async fn request_id_is_taken_or_generated_and_echoed() {
     let t = support::test_db().await;
     let router = app(AppState::new(t.db.clone()));
-    let mut request = post(r#"{"query":"{ creators { totalCount } }"}"#, "application/json");
+    let mut request = post(
+        r#"{"query":"{ creators { totalCount } }"}"#,
+        "application/json",
+    );
     request
         .headers_mut()
         .insert("x-request-id", "abc-123".parse().unwrap());
     let reply = send(&router, request).await;
     assert_eq!(reply.headers["x-request-id"], "abc-123");
 
-    let reply = send(&router, post(r#"{"query":"{ creators { totalCount } }"}"#, "*/*")).await;
+    let reply = send(
+        &router,
+        post(r#"{"query":"{ creators { totalCount } }"}"#, "*/*"),
+    )
+    .await;
     let generated = reply.headers["x-request-id"].to_str().unwrap();
     assert_eq!(generated.len(), 36, "a UUID: {generated}");
 }
@@ -47,7 +54,10 @@ async fn internal_errors_are_masked_with_the_request_id() {
     assert_eq!(error["extensions"]["requestId"], "req-masked-1");
     let text = reply.body.to_string().to_lowercase();
     for leak in ["creators", "select", "relation", "sqlx", "src/"] {
-        assert!(!text.replace("\"creators\"", "").contains(leak), "leaks {leak}: {text}");
+        assert!(
+            !text.replace("\"creators\"", "").contains(leak),
+            "leaks {leak}: {text}"
+        );
     }
 }
 
@@ -122,7 +132,10 @@ async fn graceful_shutdown_finishes_in_flight_requests() {
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.ends_with(r#"{"data":{"creator":{"name":"Alpha"}}}"#), "{response}");
+    assert!(
+        response.ends_with(r#"{"data":{"creator":{"name":"Alpha"}}}"#),
+        "{response}"
+    );
     tokio::time::timeout(Duration::from_secs(5), server)
         .await
         .expect("the server stops once the request is done")

@@ -58,7 +58,11 @@ fn sane(id: &str) -> bool {
 
 /// Middleware: assigns the request id, echoes it, counts in-flight requests, wraps the request in
 /// a span carrying the id.
-pub async fn request_context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn request_context(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let id = request
         .headers()
         .get(REQUEST_ID_HEADER)
@@ -185,6 +189,10 @@ pub async fn metrics_endpoint(State(state): State<AppState>) -> Response {
             text,
         )
             .into_response(),
-        None => (StatusCode::SERVICE_UNAVAILABLE, "metrics recorder unavailable").into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "metrics recorder unavailable",
+        )
+            .into_response(),
     }
 }

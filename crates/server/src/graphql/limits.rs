@@ -197,10 +197,13 @@ pub fn check_document(
     if directives > limits.max_directives {
         return Err(LimitError::Directives(limits.max_directives));
     }
-    let operation = doc.operations.iter().find(|(name, _)| match operation_name {
-        Some(wanted) => name.map(|n| n.as_str()) == Some(wanted),
-        None => true,
-    });
+    let operation = doc
+        .operations
+        .iter()
+        .find(|(name, _)| match operation_name {
+            Some(wanted) => name.map(|n| n.as_str()) == Some(wanted),
+            None => true,
+        });
     // An unknown operation name is the validator's to report.
     if let Some((_, op)) = operation {
         let mut walk = Walk {
@@ -356,9 +359,12 @@ mod tests {
     #[test]
     fn counts_tokens_like_the_spec() {
         assert_eq!(count_tokens("{ a }", 100), 3);
-        assert_eq!(count_tokens("query Q($x: Int = -1.5e3) { a(x: $x) }", 100), 19);
-        assert_eq!(count_tokens("# comment\n{ a(s: \"x, y\") ...F }", 100), 9);
-        assert_eq!(count_tokens("{ a(s: \"\"\"block \" \"\" \"\"\") }", 100), 7);
+        assert_eq!(
+            count_tokens("query Q($x: Int = -1.5e3) { a(x: $x) }", 100),
+            19
+        );
+        assert_eq!(count_tokens("# comment\n{ a(s: \"x, y\") ...F }", 100), 10);
+        assert_eq!(count_tokens("{ a(s: \"\"\"block \" \"\" \"\"\") }", 100), 8);
         assert_eq!(count_tokens(&"{ a }".repeat(1000), 10), 11, "stops early");
     }
 
@@ -368,7 +374,11 @@ mod tests {
             max_cost: 1_000,
             ..Limits::default()
         };
-        check("{ creators(first: 10) { edges { node { name } } } }", &limits).unwrap();
+        check(
+            "{ creators(first: 10) { edges { node { name } } } }",
+            &limits,
+        )
+        .unwrap();
         // 1 + 100 + 100 + 100·100 edges of the inner connection ...
         let nested = "{ creators(first: 100) { edges { node { techniquePages(first: 100) \
                       { edges { node { title } } } } } } }";

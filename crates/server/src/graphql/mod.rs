@@ -58,7 +58,6 @@ impl Default for GraphqlSettings {
 }
 
 /// Who is asking. Anonymous until authentication lands; then this reads the bearer token.
-#[expect(clippy::unused_async, reason = "resolving a token will await the database")]
 async fn viewer_for(_state: &AppState, _headers: &HeaderMap) -> Result<Viewer, HttpError> {
     Ok(Viewer::Anonymous)
 }
@@ -395,10 +394,12 @@ mod tests {
     fn mutations_are_detected_whatever_the_schema() {
         let doc = async_graphql::parser::parse_query("mutation { follow(id: 1) }").unwrap();
         assert_eq!(operation_type(&doc, None), Some(OperationType::Mutation));
-        let doc =
-            async_graphql::parser::parse_query("query A { a } mutation B { b }").unwrap();
+        let doc = async_graphql::parser::parse_query("query A { a } mutation B { b }").unwrap();
         assert_eq!(operation_type(&doc, Some("A")), Some(OperationType::Query));
-        assert_eq!(operation_type(&doc, Some("B")), Some(OperationType::Mutation));
+        assert_eq!(
+            operation_type(&doc, Some("B")),
+            Some(OperationType::Mutation)
+        );
         assert_eq!(operation_type(&doc, None), None);
     }
 }

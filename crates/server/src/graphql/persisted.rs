@@ -183,8 +183,7 @@ mod tests {
     #[test]
     fn trusted_documents_only() {
         let doc = "query Q { a }";
-        let trusted =
-            PersistedQueries::Trusted(HashMap::from([(sha256_hex(doc), doc.to_owned())]));
+        let trusted = PersistedQueries::Trusted(HashMap::from([(sha256_hex(doc), doc.to_owned())]));
         assert_eq!(trusted.resolve(None, &ext(&sha256_hex(doc))).unwrap(), doc);
         assert_eq!(trusted.resolve(Some(doc.into()), &Map::new()).unwrap(), doc);
         assert_eq!(

@@ -79,7 +79,9 @@ impl Params {
     /// Reads the parameters of a JSON object; wrong types are a 400.
     pub fn from_json(value: Value) -> Result<Self, HttpError> {
         let Value::Object(mut object) = value else {
-            return Err(HttpError::bad_request("the request body must be a JSON object"));
+            return Err(HttpError::bad_request(
+                "the request body must be a JSON object",
+            ));
         };
         let query = match object.remove("query") {
             None | Some(Value::Null) => None,
@@ -128,7 +130,9 @@ fn object_param(value: Option<Value>, name: &str) -> Result<Map<String, Value>, 
     match value {
         None | Some(Value::Null) => Ok(Map::new()),
         Some(Value::Object(map)) => Ok(map),
-        Some(_) => Err(HttpError::bad_request(format!("`{name}` must be an object"))),
+        Some(_) => Err(HttpError::bad_request(format!(
+            "`{name}` must be an object"
+        ))),
     }
 }
 
@@ -163,7 +167,10 @@ pub fn check_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
     for param in parts {
         if let Some((key, charset)) = param.split_once('=')
             && key.trim().eq_ignore_ascii_case("charset")
-            && !charset.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            && !charset
+                .trim()
+                .trim_matches('"')
+                .eq_ignore_ascii_case("utf-8")
         {
             return Err(unsupported());
         }
@@ -286,7 +293,10 @@ mod tests {
 
     #[test]
     fn negotiates_the_response_type() {
-        assert_eq!(MediaType::negotiate(&HeaderMap::new()), Some(MediaType::Json));
+        assert_eq!(
+            MediaType::negotiate(&HeaderMap::new()),
+            Some(MediaType::Json)
+        );
         assert_eq!(accept("*/*"), Some(MediaType::Json));
         assert_eq!(accept("application/json"), Some(MediaType::Json));
         assert_eq!(
