@@ -277,8 +277,10 @@ async fn limits_let_introspection_through_and_production_hides_it() {
     let message = reply.body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("Did you mean"), "{message}");
 
-    let mut config = HttpConfig::default();
-    config.field_suggestions = false;
+    let mut config = HttpConfig {
+        field_suggestions: false,
+        ..HttpConfig::default()
+    };
     config.graphql.introspection = false;
     let (_t, router) = router_with(config).await;
     let reply = send(
@@ -349,10 +351,12 @@ async fn automatic_persisted_queries_over_post_and_get() {
 #[tokio::test]
 async fn trusted_documents_run_only_registered_operations() {
     let query = "query CreatorName { creator(slug: \"alpha\") { name } }";
-    let mut config = HttpConfig::default();
-    config.persisted = server::graphql::persisted::PersistedQueries::Trusted(
-        [(sha256_hex(query), query.to_owned())].into(),
-    );
+    let config = HttpConfig {
+        persisted: server::graphql::persisted::PersistedQueries::Trusted(
+            [(sha256_hex(query), query.to_owned())].into(),
+        ),
+        ..HttpConfig::default()
+    };
     let (_t, router) = router_with(config).await;
     let by_hash = json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(query) } } });
     let reply = send(&router, post(by_hash.to_string(), GQL)).await;
