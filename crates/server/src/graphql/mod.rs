@@ -252,6 +252,14 @@ async fn execute(
             ));
         }
     };
+    // Logs and metrics name the operation even when the client sent no operationName.
+    let operation = operation.or_else(|| match &doc.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|n| n.to_string())
+        }
+        DocumentOperations::Multiple(_) => None,
+    });
     if method == Method::GET
         && operation_type(doc, operation.as_deref()) == Some(OperationType::Mutation)
     {
