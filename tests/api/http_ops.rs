@@ -142,3 +142,28 @@ async fn graceful_shutdown_finishes_in_flight_requests() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let t = support::test_db().await;
+    let config = server::HttpConfig {
+        cors_origins: vec!["https://app.example".into()],
+        ..server::HttpConfig::default()
+    };
+    let router = app(AppState::with_config(t.db.clone(), config));
+    let preflight = |origin: &str| {
+        Request::options("/graphql")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let reply = send(&router, preflight("https://app.example")).await;
+    assert_eq!(
+        reply.headers["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let reply = send(&router, preflight("https://evil.example")).await;
+    assert!(reply.headers.get("access-control-allow-origin").is_none());
+}
