@@ -52,10 +52,27 @@ async fn graphql_over_post_and_get_health_and_graphiql() {
     assert_eq!((status, body.as_str()), (200, "ok"));
 
     let (status, body) = send(
-        router,
+        router.clone(),
         Request::get("/graphiql").body(Body::empty()).unwrap(),
     )
     .await;
     assert_eq!(status, 200);
-    assert!(body.contains("/graphql"), "GraphiQL points at the endpoint");
+    assert!(!body.contains("https://"), "nothing from a CDN");
+    if server::graphiql::bundled() {
+        assert!(body.contains("/graphiql/graphiql.js"));
+        let (status, js) = send(
+            router,
+            Request::get("/graphiql/graphiql.js")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(
+            js.contains("/graphql"),
+            "the bundle's fetcher targets /graphql"
+        );
+    } else {
+        assert!(body.contains("npm ci"), "explains how to build GraphiQL");
+    }
 }

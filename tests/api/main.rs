@@ -6,6 +6,8 @@ mod creators;
 mod embedded;
 mod entities;
 mod http;
+mod http_ops;
+mod http_protocol;
 mod schema;
 mod seed_data;
 mod statements;

@@ -37,7 +37,31 @@ pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 /// Builds the schema. With `db` it can execute; without, it can only print its SDL
 /// (`patchbay export-schema`), which needs no database.
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
-    let builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription);
+    build_schema_with(db, SchemaOptions::default())
+}
+
+/// Schema-wide switches the server sets from its configuration (the abuse limits themselves are
+/// checked by the server before a request reaches the schema).
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaOptions {
+    /// Whether validation errors suggest similar names ("Did you mean …"); off in production.
+    pub field_suggestions: bool,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        Self {
+            field_suggestions: true,
+        }
+    }
+}
+
+/// [`build_schema`] with explicit [`SchemaOptions`].
+pub fn build_schema_with(db: Option<DatabaseConnection>, options: SchemaOptions) -> AppSchema {
+    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription);
+    if !options.field_suggestions {
+        builder = builder.disable_suggestions();
+    }
     match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),

@@ -1,16 +1,51 @@
-//! The HTTP surface: `/graphql` (POST and GET), `/graphiql`, `/healthz`.
+//! The HTTP surface: `/graphql` (GET and POST), `/graphiql`, `/healthz`, `/readyz`, `/metrics`.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use std::sync::Arc;
+
 use axum::{
     Router,
     extract::State,
-    http::StatusCode,
-    response::{Html, IntoResponse},
-    routing::get,
+    http::{HeaderName, HeaderValue, Method, StatusCode, header},
+    middleware,
+    response::IntoResponse,
+    routing::{any, get},
 };
-use graph::{AppSchema, Viewer, stats::StatementCounter};
+use graph::{AppSchema, SchemaOptions, stats::StatementCounter};
 use sea_orm::DatabaseConnection;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{
+    graphiql,
+    graphql::{self, GraphqlSettings, persisted::PersistedQueries},
+    telemetry::{self, Metrics},
+};
+
+/// Everything about HTTP that configuration decides.
+#[derive(Debug)]
+pub struct HttpConfig {
+    /// How `/graphql` treats requests.
+    pub graphql: GraphqlSettings,
+    /// "Did you mean …" in validation errors.
+    pub field_suggestions: bool,
+    /// Serve GraphiQL at `/graphiql`.
+    pub graphiql: bool,
+    /// Origins allowed to call the API from a browser (CORS); empty: same origin only.
+    pub cors_origins: Vec<String>,
+    /// APQ cache or trusted documents.
+    pub persisted: PersistedQueries,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            graphql: GraphqlSettings::default(),
+            field_suggestions: true,
+            graphiql: true,
+            cors_origins: Vec::new(),
+            persisted: PersistedQueries::automatic(1000),
+        }
+    }
+}
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -21,49 +56,93 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// SQL statements executed through `db`.
     pub statements: StatementCounter,
+    /// How `/graphql` treats requests.
+    pub settings: Arc<GraphqlSettings>,
+    /// APQ cache or trusted documents.
+    pub persisted: Arc<PersistedQueries>,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    graphiql: bool,
+    cors_origins: Arc<Vec<String>>,
 }
 
 impl AppState {
+    /// State over `db` with the default (development) configuration.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self::with_config(db, HttpConfig::default())
+    }
+
     /// State over `db`, counting its statements.
-    pub fn new(mut db: DatabaseConnection) -> Self {
+    pub fn with_config(mut db: DatabaseConnection, config: HttpConfig) -> Self {
         let statements = StatementCounter::install(&mut db);
-        let schema = graph::build_schema(Some(db.clone()));
+        let schema = graph::build_schema_with(
+            Some(db.clone()),
+            SchemaOptions {
+                field_suggestions: config.field_suggestions,
+            },
+        );
         Self {
             schema,
             db,
             statements,
+            settings: Arc::new(config.graphql),
+            persisted: Arc::new(config.persisted),
+            metrics: Metrics::global(),
+            graphiql: config.graphiql,
+            cors_origins: Arc::new(config.cors_origins),
         }
     }
 }
 
 /// The router; tests drive it in-process.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/graphql", get(graphql).post(graphql))
-        .route("/graphiql", get(graphiql))
+    let mut router = Router::new()
+        .route("/graphql", any(graphql::endpoint))
         .route("/healthz", get(healthz))
-        .with_state(state)
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(telemetry::metrics_endpoint));
+    if state.graphiql {
+        router = router.merge(graphiql::routes());
+    }
+    let origins: Vec<HeaderValue> = state
+        .cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let router = router.layer(middleware::from_fn_with_state(
+        state.clone(),
+        telemetry::request_context,
+    ));
+    let router = if origins.is_empty() {
+        router
+    } else {
+        let request_id = HeaderName::from_static(telemetry::REQUEST_ID_HEADER);
+        router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    request_id.clone(),
+                ])
+                .expose_headers([request_id]),
+        )
+    };
+    router.with_state(state)
 }
 
-async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let request = graph::prepare_request(request.into_inner(), &state.db, Viewer::Anonymous);
-    state.schema.execute(request).await.into()
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok"
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Patchbay")
-            .finish(),
-    )
-}
-
-async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+/// The process can serve: the database answers.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
+        Ok(()) => (StatusCode::OK, "ready"),
         Err(err) => {
-            tracing::warn!(error = %err, "health check: database unreachable");
+            tracing::warn!(error = %err, "readiness check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
     }

@@ -4,6 +4,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::telemetry::LogFormat;
+
 /// Patchbay: a GraphQL API over a knowledge base of music-production techniques.
 #[derive(Debug, Parser)]
 #[command(name = "patchbay", version, about)]
@@ -20,6 +22,21 @@ pub struct Cli {
         global = true
     )]
     pub data_dir: PathBuf,
+
+    /// `production` turns the safe settings on together: JSON logs, no field suggestions, no
+    /// introspection, no GraphiQL (each can still be set explicitly).
+    #[arg(
+        long,
+        env = "PATCHBAY_PROFILE",
+        value_enum,
+        default_value_t = Profile::Development,
+        global = true
+    )]
+    pub profile: Profile,
+
+    /// Log format (default: text; json in production).
+    #[arg(long, env = "PATCHBAY_LOG_FORMAT", value_enum, global = true)]
+    pub log_format: Option<LogFormat>,
 
     /// What to do (default: serve).
     #[command(subcommand)]
@@ -53,13 +70,99 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "PATCHBAY_ADDR", default_value = "127.0.0.1:8000")]
     pub addr: SocketAddr,
+
+    /// Largest request body in bytes, refused with 413 before it is read whole.
+    #[arg(long, env = "PATCHBAY_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Most lexical tokens in a GraphQL document (checked before parsing).
+    #[arg(long, env = "PATCHBAY_MAX_TOKENS", default_value_t = 5_000)]
+    pub max_tokens: usize,
+
+    /// Deepest field nesting of a query (introspection has its own fixed bound).
+    #[arg(long, env = "PATCHBAY_MAX_DEPTH", default_value_t = 15)]
+    pub max_depth: usize,
+
+    /// Highest query cost: every field 1, times the first/last of the lists around it.
+    #[arg(long, env = "PATCHBAY_MAX_COST", default_value_t = 10_000)]
+    pub max_cost: u64,
+
+    /// Most aliases in a document.
+    #[arg(long, env = "PATCHBAY_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+
+    /// Most directives in a document.
+    #[arg(long, env = "PATCHBAY_MAX_DIRECTIVES", default_value_t = 50)]
+    pub max_directives: usize,
+
+    /// Most operations in a batched (JSON array) request; 0 turns batching off.
+    #[arg(long, env = "PATCHBAY_MAX_BATCH", default_value_t = 0)]
+    pub max_batch: usize,
+
+    /// Seconds a GraphQL request may execute before it is cut off.
+    #[arg(long, env = "PATCHBAY_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
+    pub request_timeout_secs: u64,
+
+    /// Answer introspection queries (default: true; false in production).
+    #[arg(long, env = "PATCHBAY_INTROSPECTION")]
+    pub introspection: Option<bool>,
+
+    /// Suggest similar names in validation errors (default: true; false in production).
+    #[arg(long, env = "PATCHBAY_FIELD_SUGGESTIONS")]
+    pub field_suggestions: Option<bool>,
+
+    /// Serve GraphiQL at /graphiql (default: true; false in production).
+    #[arg(long, env = "PATCHBAY_GRAPHIQL")]
+    pub graphiql: Option<bool>,
+
+    /// Browser origins allowed to call the API (CORS), comma-separated; empty: same origin only.
+    #[arg(long, env = "PATCHBAY_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Automatic Persisted Queries cache size in documents; 0 turns APQ off.
+    #[arg(long, env = "PATCHBAY_APQ_CACHE_SIZE", default_value_t = 1_000)]
+    pub apq_cache_size: usize,
+
+    /// Trusted-documents manifest (`{ "<sha256>": "<document>" }`): only these operations run.
+    #[arg(long, env = "PATCHBAY_TRUSTED_DOCUMENTS")]
+    pub trusted_documents: Option<PathBuf>,
+
+    /// Seconds to let in-flight requests finish after SIGTERM/SIGINT.
+    #[arg(long, env = "PATCHBAY_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
+    pub shutdown_timeout_secs: u64,
 }
 
-impl Default for ServeArgs {
-    fn default() -> Self {
-        Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
+impl ServeArgs {
+    /// What `patchbay serve` with no flags means: defaults and the environment.
+    pub fn from_env() -> Result<Self, clap::Error> {
+        match Cli::try_parse_from(["patchbay", "serve"])?.command {
+            Some(Command::Serve(args)) => Ok(args),
+            _ => Err(clap::Error::new(clap::error::ErrorKind::MissingSubcommand)),
         }
+    }
+}
+
+/// Which set of defaults applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Profile {
+    /// Friendly: text logs, suggestions, introspection, GraphiQL.
+    Development,
+    /// Safe: JSON logs, no suggestions, no introspection, no GraphiQL.
+    Production,
+}
+
+impl Profile {
+    /// The log format when none is given.
+    pub fn log_format(self, explicit: Option<LogFormat>) -> LogFormat {
+        explicit.unwrap_or(match self {
+            Self::Development => LogFormat::Text,
+            Self::Production => LogFormat::Json,
+        })
+    }
+
+    /// An on/off setting: explicit, else on in development and off in production.
+    pub fn friendly(self, explicit: Option<bool>) -> bool {
+        explicit.unwrap_or(self == Self::Development)
     }
 }
 

@@ -4,8 +4,13 @@
 //! - `config`: the command line and environment (clap); the only place that reads them.
 //! - `database`: `DATABASE_URL` or the embedded default; connecting with readable errors; migrating.
 //! - `embedded`: the private PostgreSQL cluster run from the machine's own server binaries.
-//! - `app`: the router (`/graphql`, `/graphiql`, `/healthz`) and its shared state; `app(state)` is
-//!   what tests drive in-process.
+//! - `app`: the router (`/graphql`, `/graphiql`, `/healthz`, `/readyz`, `/metrics`), CORS and its
+//!   shared state; `app(state)` is what tests drive in-process.
+//! - `graphql`: the GraphQL-over-HTTP endpoint: `protocol` (media types, GET/POST parsing, HTTP
+//!   errors), `limits` (tokens, depth, cost, aliases, directives), `persisted` (APQ, trusted
+//!   documents), masking, `viewer_for` (who asks).
+//! - `telemetry`: request ids, logging set-up (text or JSON), Prometheus metrics.
+//! - `graphiql`: the offline GraphiQL page and its embedded bundle (built by `build.rs`).
 //! - `run`: the subcommands (`serve`, `migrate`, `seed`, `export-schema`) and graceful shutdown.
 //!
 //! `main.rs` only parses the command line, sets up logging and turns errors into one line and an
@@ -15,6 +20,9 @@ pub mod app;
 pub mod config;
 pub mod database;
 pub mod embedded;
+pub mod graphiql;
+pub mod graphql;
 pub mod run;
+pub mod telemetry;
 
-pub use app::{AppState, app};
+pub use app::{AppState, HttpConfig, app};

@@ -4,17 +4,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = server::config::Cli::parse();
+    server::telemetry::init_logging(cli.profile.log_format(cli.log_format));
     match server::run::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -1,23 +1,33 @@
 //! The subcommands of `patchbay`.
 
-use std::{fs, path::Path, time::Instant};
+use std::{
+    fs,
+    future::Future,
+    path::Path,
+    time::{Duration, Instant},
+};
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::{
-    app::{AppState, app},
-    config::{Cli, Command, SeedScale, ServeArgs},
+    app::{AppState, HttpConfig, app},
+    config::{Cli, Command, Profile, SeedScale, ServeArgs},
     database::{self, Source},
+    graphql::{GraphqlSettings, limits::Limits, persisted::PersistedQueries},
 };
 
 /// Runs the command the command line names.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let command = match cli.command {
+        Some(command) => command,
+        None => Command::Serve(ServeArgs::from_env()?),
+    };
+    match command {
         Command::ExportSchema { output } => export_schema(output.as_deref()),
         Command::Serve(args) => {
             let source = Source::resolve(cli.database_url.as_deref(), &cli.data_dir).await?;
-            let result = serve(&source, &args).await;
+            let result = serve(&source, &args, cli.profile).await;
             source.shutdown().await;
             result
         }
@@ -75,7 +85,40 @@ async fn seed_command(source: &Source, scale: SeedScale) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(source: &Source, args: &ServeArgs) -> anyhow::Result<()> {
+/// The HTTP configuration `serve` flags and the profile describe.
+pub fn http_config(args: &ServeArgs, profile: Profile) -> anyhow::Result<HttpConfig> {
+    let persisted = match &args.trusted_documents {
+        Some(path) => PersistedQueries::trusted_from_file(path)?,
+        None => PersistedQueries::automatic(args.apq_cache_size),
+    };
+    Ok(HttpConfig {
+        graphql: GraphqlSettings {
+            limits: Limits {
+                max_tokens: args.max_tokens,
+                max_depth: args.max_depth,
+                max_cost: args.max_cost,
+                max_aliases: args.max_aliases,
+                max_directives: args.max_directives,
+            },
+            max_body_bytes: args.max_body_bytes,
+            max_batch: args.max_batch,
+            timeout: Duration::from_secs(args.request_timeout_secs),
+            introspection: profile.friendly(args.introspection),
+        },
+        field_suggestions: profile.friendly(args.field_suggestions),
+        graphiql: profile.friendly(args.graphiql),
+        cors_origins: args
+            .cors_origins
+            .iter()
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty())
+            .collect(),
+        persisted,
+    })
+}
+
+async fn serve(source: &Source, args: &ServeArgs, profile: Profile) -> anyhow::Result<()> {
+    let config = http_config(args, profile)?;
     let db = database::connect(&source.url()).await?;
     if source.is_embedded() {
         database::migrate(&db).await?;
@@ -93,12 +136,46 @@ async fn serve(source: &Source, args: &ServeArgs) -> anyhow::Result<()> {
         "Patchbay is serving GraphQL at http://{0}/graphql and GraphiQL at http://{0}/graphiql",
         args.addr
     );
-    axum::serve(listener, app(AppState::new(db)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
-    tracing::info!("shutting down");
+    let router = app(AppState::with_config(db, config));
+    serve_until(
+        listener,
+        router,
+        shutdown_signal(),
+        Duration::from_secs(args.shutdown_timeout_secs),
+    )
+    .await?;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves until `signal` resolves, then stops accepting and lets in-flight requests finish for
+/// at most `deadline`; requests still running then are dropped.
+pub async fn serve_until(
+    listener: TcpListener,
+    router: axum::Router,
+    signal: impl Future<Output = ()> + Send + 'static,
+    deadline: Duration,
+) -> anyhow::Result<()> {
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        signal.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stopping_tx.send(());
+    });
+    let overdue = async move {
+        if stopping_rx.await.is_ok() {
+            tokio::time::sleep(deadline).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server.into_future() => result.context("server failed"),
+        () = overdue => {
+            tracing::warn!(deadline_secs = deadline.as_secs(), "shutdown deadline passed; dropping requests still running");
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

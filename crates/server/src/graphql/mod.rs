@@ -1,0 +1,413 @@
+//! The `/graphql` endpoint: GraphQL over HTTP with abuse limits, persisted queries and masking.
+//!
+//! Order of checks, cheapest first, and nothing executes until all pass: method and media types,
+//! body size (before reading it whole), JSON shape, persisted-query lookup, token count (before
+//! parsing), parse, GET-only-queries, depth/cost/aliases/directives, then the schema's own
+//! validation and execution under a timeout.
+
+pub mod limits;
+pub mod persisted;
+pub mod protocol;
+
+use std::time::{Duration, Instant};
+
+use async_graphql::{
+    ServerError, Variables,
+    parser::types::{DocumentOperations, ExecutableDocument, OperationType},
+};
+use axum::{
+    body::to_bytes,
+    extract::{Request, State},
+    http::{HeaderMap, Method, StatusCode, header},
+    response::Response,
+};
+use graph::Viewer;
+use serde_json::{Value, json};
+use tracing::Instrument;
+
+use crate::{app::AppState, telemetry::RequestId};
+use limits::Limits;
+use persisted::PersistedError;
+use protocol::{HttpError, MediaType, Params, PostBody, json_response};
+
+/// How `/graphql` treats requests; built from the command line.
+#[derive(Debug, Clone)]
+pub struct GraphqlSettings {
+    /// Document limits.
+    pub limits: Limits,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+    /// Most requests in a batch; 0 turns batching off.
+    pub max_batch: usize,
+    /// Longest a request may execute.
+    pub timeout: Duration,
+    /// Whether introspection (`__schema`, `__type`) is answered.
+    pub introspection: bool,
+}
+
+impl Default for GraphqlSettings {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            max_body_bytes: 1024 * 1024,
+            max_batch: 0,
+            timeout: Duration::from_secs(10),
+            introspection: true,
+        }
+    }
+}
+
+/// Who is asking. Anonymous until authentication lands; then this reads the bearer token.
+async fn viewer_for(_state: &AppState, _headers: &HeaderMap) -> Result<Viewer, HttpError> {
+    Ok(Viewer::Anonymous)
+}
+
+/// `GET /graphql` and `POST /graphql`.
+pub async fn endpoint(State(state): State<AppState>, request: Request) -> Response {
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map_or_else(String::new, |id| id.0.clone());
+    let Some(media) = MediaType::negotiate(request.headers()) else {
+        let error = HttpError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "accept application/graphql-response+json or application/json",
+        );
+        return error.into_response(MediaType::Json, &request_id);
+    };
+    let started = Instant::now();
+    let statements_before = state.statements.get();
+    let (response, outcome) = match handle(&state, request, media, &request_id).await {
+        Ok(ok) => ok,
+        Err(error) => {
+            let outcome = Outcome::new(None, error.code);
+            (error.into_response(media, &request_id), outcome)
+        }
+    };
+    let elapsed = started.elapsed();
+    let statements = state.statements.get().saturating_sub(statements_before);
+    state
+        .metrics
+        .record(outcome.operation.as_deref(), outcome.result, elapsed);
+    tracing::info!(
+        request_id = %request_id,
+        operation = outcome.operation.as_deref().unwrap_or("-"),
+        status = response.status().as_u16(),
+        outcome = outcome.result,
+        duration_ms = elapsed.as_secs_f64() * 1000.0,
+        sql_statements = statements,
+        "graphql request"
+    );
+    response
+}
+
+/// What the log and metrics say about a request.
+struct Outcome {
+    operation: Option<String>,
+    result: &'static str,
+}
+
+impl Outcome {
+    fn new(operation: Option<String>, result: &'static str) -> Self {
+        Self { operation, result }
+    }
+}
+
+async fn handle(
+    state: &AppState,
+    request: Request,
+    media: MediaType,
+    request_id: &str,
+) -> Result<(Response, Outcome), HttpError> {
+    let settings = &state.settings;
+    let method = request.method().clone();
+    let headers = request.headers().clone();
+    let body = if method == Method::GET {
+        PostBody::Single(Params::from_query_string(
+            request.uri().query().unwrap_or(""),
+        )?)
+    } else if method == Method::POST {
+        protocol::check_content_type(request.headers())?;
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|len| len > settings.max_body_bytes) {
+            return Err(HttpError::too_large(settings.max_body_bytes));
+        }
+        let bytes = to_bytes(request.into_body(), settings.max_body_bytes)
+            .await
+            .map_err(|_| HttpError::too_large(settings.max_body_bytes))?;
+        protocol::parse_body(&bytes, settings.max_batch)?
+    } else {
+        let mut error = HttpError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "use GET or POST",
+        );
+        error.allow = Some("GET, POST");
+        return Err(error);
+    };
+    let viewer = viewer_for(state, &headers).await?;
+    match body {
+        PostBody::Single(params) => {
+            let one = execute(state, params, &method, media, viewer, request_id).await?;
+            let response = json_response(one.status, media, &one.body);
+            Ok((response, one.outcome))
+        }
+        PostBody::Batch(items) => {
+            let mut bodies = Vec::with_capacity(items.len());
+            for params in items {
+                let one = execute(state, params, &method, media, viewer.clone(), request_id)
+                    .await
+                    .map(|one| one.body)
+                    .unwrap_or_else(|e| error_body(e.code, &e.message, request_id));
+                bodies.push(one);
+            }
+            let response = json_response(StatusCode::OK, media, &Value::Array(bodies));
+            Ok((response, Outcome::new(Some("batch".into()), "ok")))
+        }
+    }
+}
+
+struct Executed {
+    status: StatusCode,
+    body: Value,
+    outcome: Outcome,
+}
+
+fn error_body(code: &str, message: &str, request_id: &str) -> Value {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }] })
+}
+
+/// A request error (nothing executed): 400 without `data` under graphql-response+json; 200 under
+/// the legacy application/json, as the spec recommends for well-formed HTTP requests.
+fn request_error(
+    media: MediaType,
+    code: &'static str,
+    message: &str,
+    request_id: &str,
+    operation: Option<String>,
+) -> Executed {
+    Executed {
+        status: match media {
+            MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+            MediaType::Json => StatusCode::OK,
+        },
+        body: error_body(code, message, request_id),
+        outcome: Outcome::new(operation, code),
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    params: Params,
+    method: &Method,
+    media: MediaType,
+    viewer: Viewer,
+    request_id: &str,
+) -> Result<Executed, HttpError> {
+    let settings = &state.settings;
+    let operation = params.operation_name.clone();
+    let query = match state.persisted.resolve(params.query, &params.extensions) {
+        Ok(query) => query,
+        Err(PersistedError::Missing) => {
+            return Err(HttpError::bad_request("the request has no `query`"));
+        }
+        Err(error) => {
+            return Ok(request_error(
+                media,
+                error.code(),
+                &error.to_string(),
+                request_id,
+                operation,
+            ));
+        }
+    };
+    if let Err(error) = limits::check_tokens(&query, &settings.limits) {
+        return Ok(request_error(
+            media,
+            error.code(),
+            &error.to_string(),
+            request_id,
+            operation,
+        ));
+    }
+    let variables = Variables::from_json(Value::Object(params.variables));
+    let mut request = async_graphql::Request::new(query).variables(variables.clone());
+    if let Some(name) = &operation {
+        request = request.operation_name(name.clone());
+    }
+    let doc = match request.parsed_query() {
+        Ok(doc) => doc,
+        Err(error) => {
+            return Ok(request_error(
+                media,
+                "GRAPHQL_PARSE_FAILED",
+                &error.message,
+                request_id,
+                operation,
+            ));
+        }
+    };
+    // Logs and metrics name the operation even when the client sent no operationName.
+    let operation = operation.or_else(|| match &doc.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|n| n.to_string())
+        }
+        DocumentOperations::Multiple(_) => None,
+    });
+    if method == Method::GET
+        && operation_type(doc, operation.as_deref()) == Some(OperationType::Mutation)
+    {
+        let mut error = HttpError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "mutations must be sent with POST",
+        );
+        error.allow = Some("POST");
+        return Err(error);
+    }
+    if let Err(error) =
+        limits::check_document(doc, operation.as_deref(), &variables, &settings.limits)
+    {
+        return Ok(request_error(
+            media,
+            error.code(),
+            &error.to_string(),
+            request_id,
+            operation,
+        ));
+    }
+    if !settings.introspection {
+        request = request.disable_introspection();
+    }
+    let request = graph::prepare_request(request, &state.db, viewer);
+    let span = tracing::info_span!("graphql", request_id = %request_id);
+    let executed = tokio::time::timeout(
+        settings.timeout,
+        state.schema.execute(request).instrument(span),
+    )
+    .await;
+    let Ok(response) = executed else {
+        return Ok(Executed {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            body: error_body(
+                "REQUEST_TIMEOUT",
+                "the request took longer than allowed",
+                request_id,
+            ),
+            outcome: Outcome::new(operation, "REQUEST_TIMEOUT"),
+        });
+    };
+    // Parse and execution share a response type; a response without data whose errors point at
+    // no field is a request error (validation or variable coercion): nothing ran.
+    let is_request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let errors: Vec<Value> = response
+        .errors
+        .into_iter()
+        .map(|error| mask(error, is_request_error, request_id))
+        .collect();
+    let mut body = serde_json::Map::new();
+    if !is_request_error {
+        body.insert(
+            "data".into(),
+            serde_json::to_value(&response.data).unwrap_or(Value::Null),
+        );
+    }
+    let result = if errors.is_empty() {
+        "ok"
+    } else if is_request_error {
+        "GRAPHQL_VALIDATION_FAILED"
+    } else {
+        "partial"
+    };
+    if !errors.is_empty() {
+        body.insert("errors".into(), Value::Array(errors));
+    }
+    if !response.extensions.is_empty() {
+        body.insert(
+            "extensions".into(),
+            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
+        );
+    }
+    let status = match (is_request_error, media) {
+        (true, MediaType::GraphqlResponse) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
+    Ok(Executed {
+        status,
+        body: Value::Object(body),
+        outcome: Outcome::new(operation, result),
+    })
+}
+
+/// Gives every error an `extensions.code`; an execution error without one is an unexpected
+/// internal failure: logged with its cause, shown as `internal error`. Internal errors carry the
+/// request id.
+fn mask(error: ServerError, is_request_error: bool, request_id: &str) -> Value {
+    let code = error
+        .extensions
+        .as_ref()
+        .and_then(|ext| ext.get("code"))
+        .and_then(|code| match code {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+    let mut value = serde_json::to_value(&error).unwrap_or_else(|_| json!({}));
+    let code = match code {
+        Some(code) => code,
+        None if is_request_error => "GRAPHQL_VALIDATION_FAILED".to_owned(),
+        None => {
+            tracing::error!(request_id = %request_id, error = %error.message, "unexpected error");
+            value["message"] = json!("internal error");
+            graph::error::codes::INTERNAL.to_owned()
+        }
+    };
+    if let Some(object) = value.as_object_mut() {
+        let ext = object
+            .entry("extensions")
+            .or_insert_with(|| json!({}))
+            .as_object_mut();
+        if let Some(ext) = ext {
+            if code == graph::error::codes::INTERNAL {
+                ext.insert("requestId".into(), json!(request_id));
+            }
+            ext.insert("code".into(), json!(code));
+        }
+    }
+    value
+}
+
+/// The type of the operation that would run, if the name selects one.
+pub fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mutations_are_detected_whatever_the_schema() {
+        let doc = async_graphql::parser::parse_query("mutation { follow(id: 1) }").unwrap();
+        assert_eq!(operation_type(&doc, None), Some(OperationType::Mutation));
+        let doc = async_graphql::parser::parse_query("query A { a } mutation B { b }").unwrap();
+        assert_eq!(operation_type(&doc, Some("A")), Some(OperationType::Query));
+        assert_eq!(
+            operation_type(&doc, Some("B")),
+            Some(OperationType::Mutation)
+        );
+        assert_eq!(operation_type(&doc, None), None);
+    }
+}
