@@ -163,9 +163,10 @@ impl Metrics {
         }
     }
 
-    /// The Prometheus text exposition, with the pool gauges refreshed.
-    pub fn render(&self, db: &DatabaseConnection) -> Option<String> {
+    /// The Prometheus text exposition, with the pool gauges and the SQL statement total refreshed.
+    pub fn render(&self, db: &DatabaseConnection, sql_statements: u64) -> Option<String> {
         let handle = self.handle.as_ref()?;
+        metrics::counter!("patchbay_sql_statements_total").absolute(sql_statements);
         let pool = db.get_postgres_connection_pool();
         let size = f64::from(pool.size());
         let idle = pool.num_idle() as f64;
@@ -180,7 +181,7 @@ impl Metrics {
 
 /// `GET /metrics`.
 pub async fn metrics_endpoint(State(state): State<AppState>) -> Response {
-    match state.metrics.render(&state.db) {
+    match state.metrics.render(&state.db, state.statements.get()) {
         Some(text) => (
             [(
                 header::CONTENT_TYPE,
