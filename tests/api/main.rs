@@ -2,10 +2,13 @@
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod browse;
 mod creators;
 mod embedded;
 mod entities;
 mod http;
+mod read_graph;
 mod schema;
 mod seed_data;
 mod statements;
+mod visibility;
