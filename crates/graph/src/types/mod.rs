@@ -74,7 +74,14 @@ where
     } else {
         None
     };
-    let window = args.window(total);
+    // The window must not depend on this parent's total unless the arguments need it (`last`
+    // without `before`): parents with different totals would otherwise get different windows,
+    // and every distinct window is a statement of its own.
+    let window = if args.needs_total() {
+        args.window(total)
+    } else {
+        args.window(None)
+    };
     let rows = if window.limit == 0 {
         Vec::new()
     } else {
