@@ -331,6 +331,19 @@ async fn reports_and_logs_are_for_admins_only() {
             let n = node(&t, viewer, kind, key).await;
             assert_eq!(n.is_null(), !is_admin, "{kind:?} for {viewer:?}");
         }
+        let r = t
+            .execute_as(
+                viewer.clone(),
+                "{ contentReports { totalCount nodes { id target { id } } } }",
+                Value::Null,
+            )
+            .await;
+        if is_admin {
+            assert_eq!(r["data"]["contentReports"]["totalCount"], 1, "{r}");
+            assert!(!r["data"]["contentReports"]["nodes"][0]["target"].is_null());
+        } else {
+            assert_eq!(support::error_code(&r), Some("FORBIDDEN"), "{r}");
+        }
     }
 }
 

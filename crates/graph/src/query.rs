@@ -1,11 +1,13 @@
 //! The query root: one object per domain, merged. Each domain's root lives in `query/<domain>.rs`
 //! (the first three predate the split and stay here).
 
+mod admin;
 mod browse;
 mod home;
 mod media;
 mod node;
 
+pub use admin::AdminQuery;
 pub use browse::BrowseQuery;
 pub use home::{GenreCount, HomeQuery, TagCount, TagFacetOrder, TopicCategoryCount};
 pub use media::MediaQuery;
@@ -32,6 +34,7 @@ pub struct QueryRoot(
     MediaQuery,
     BrowseQuery,
     HomeQuery,
+    AdminQuery,
 );
 
 /// Entry points for creators.

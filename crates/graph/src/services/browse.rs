@@ -29,6 +29,11 @@ impl<E: EntityTrait> Listing<E>
 where
     E::Model: Send + Sync,
 {
+    /// A listing over `select` (which must be ordered by a unique key last).
+    pub fn new(select: Select<E>) -> Self {
+        Self { select }
+    }
+
     /// How many rows match.
     pub async fn count(&self, db: &DatabaseConnection) -> ServiceResult<u64> {
         Ok(self.select.clone().count(db).await?)
