@@ -2,12 +2,15 @@
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod browse;
 mod creators;
 mod embedded;
 mod entities;
 mod http;
 mod http_ops;
 mod http_protocol;
+mod read_graph;
 mod schema;
 mod seed_data;
 mod statements;
+mod visibility;

@@ -185,10 +185,16 @@ impl TestDb {
 
     /// Runs `query` with `variables`.
     pub async fn execute_with(&self, query: &str, variables: Value) -> Value {
+        self.execute_as(graph::Viewer::Anonymous, query, variables)
+            .await
+    }
+
+    /// Runs `query` with `variables` as `viewer` (built by the test).
+    pub async fn execute_as(&self, viewer: graph::Viewer, query: &str, variables: Value) -> Value {
         let schema = graph::build_schema(Some(self.db.clone()));
         let request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables));
-        let request = graph::prepare_request(request, &self.db, graph::Viewer::Anonymous);
+        let request = graph::prepare_request(request, &self.db, viewer);
         serde_json::to_value(schema.execute(request).await).unwrap()
     }
 }

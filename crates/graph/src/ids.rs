@@ -16,21 +16,94 @@ pub enum NodeKind {
     TechniquePage,
     /// A tag.
     Tag,
+    /// A source video.
+    SourceVideo,
+    /// A transcript segment.
+    TranscriptSegment,
+    /// A key moment.
+    KeyMoment,
+    /// A video's consent.
+    VideoConsent,
+    /// A consent audit entry.
+    ConsentAuditLog,
+    /// A technique page version.
+    TechniquePageVersion,
+    /// A link between technique pages.
+    RelatedTechniqueLink,
+    /// A highlight candidate.
+    HighlightCandidate,
+    /// A generated short.
+    GeneratedShort,
+    /// A creator's post.
+    Post,
+    /// A post attachment.
+    PostAttachment,
+    /// A pipeline run.
+    PipelineRun,
+    /// A pipeline event.
+    PipelineEvent,
+    /// A content report.
+    ContentReport,
+    /// A search log row.
+    SearchLog,
+    /// An email digest log row.
+    EmailDigestLog,
+    /// A chat usage log row.
+    ChatUsageLog,
 }
 
 impl NodeKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Self; 20] = [
+        Self::Creator,
+        Self::TechniquePage,
+        Self::Tag,
+        Self::SourceVideo,
+        Self::TranscriptSegment,
+        Self::KeyMoment,
+        Self::VideoConsent,
+        Self::ConsentAuditLog,
+        Self::TechniquePageVersion,
+        Self::RelatedTechniqueLink,
+        Self::HighlightCandidate,
+        Self::GeneratedShort,
+        Self::Post,
+        Self::PostAttachment,
+        Self::PipelineRun,
+        Self::PipelineEvent,
+        Self::ContentReport,
+        Self::SearchLog,
+        Self::EmailDigestLog,
+        Self::ChatUsageLog,
+    ];
+
     fn name(self) -> &'static str {
         match self {
             Self::Creator => "Creator",
             Self::TechniquePage => "TechniquePage",
             Self::Tag => "Tag",
+            Self::SourceVideo => "SourceVideo",
+            Self::TranscriptSegment => "TranscriptSegment",
+            Self::KeyMoment => "KeyMoment",
+            Self::VideoConsent => "VideoConsent",
+            Self::ConsentAuditLog => "ConsentAuditLog",
+            Self::TechniquePageVersion => "TechniquePageVersion",
+            Self::RelatedTechniqueLink => "RelatedTechniqueLink",
+            Self::HighlightCandidate => "HighlightCandidate",
+            Self::GeneratedShort => "GeneratedShort",
+            Self::Post => "Post",
+            Self::PostAttachment => "PostAttachment",
+            Self::PipelineRun => "PipelineRun",
+            Self::PipelineEvent => "PipelineEvent",
+            Self::ContentReport => "ContentReport",
+            Self::SearchLog => "SearchLog",
+            Self::EmailDigestLog => "EmailDigestLog",
+            Self::ChatUsageLog => "ChatUsageLog",
         }
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        [Self::Creator, Self::TechniquePage, Self::Tag]
-            .into_iter()
-            .find(|kind| kind.name() == name)
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
     }
 }
 

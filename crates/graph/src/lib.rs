@@ -6,7 +6,8 @@
 //! - `context`: what each request carries: the [`Viewer`] and fresh per-request [`Loaders`].
 //! - `pagination`: Relay connection arguments, opaque cursors, page windows, size limits.
 //! - `ids`: opaque global IDs (`Type:uuid`, base64url) for every node.
-//! - `query`: the merged query root, one object per domain.
+//! - `query`: the merged query root, one object per domain (`query/<domain>.rs`).
+//! - `inputs`: filter and ordering input objects of the read graph.
 //! - `types/<thing>`: `#[Object]` wrappers over entity models: the API shape and descriptions.
 //! - `loaders/<relation>`: one batched SQL statement per relation, keyed by parent id.
 //! - `services/<domain>`: business rules and sea-orm queries that are not keyed batches.
@@ -18,6 +19,7 @@
 pub mod context;
 pub mod error;
 pub mod ids;
+pub mod inputs;
 pub mod loaders;
 pub mod pagination;
 pub mod query;
@@ -79,5 +81,9 @@ pub fn prepare_request(
     db: &DatabaseConnection,
     viewer: Viewer,
 ) -> async_graphql::Request {
-    request.data(viewer).data(Loaders::new(db.clone()))
+    let scope = services::visibility::Scope::of(&viewer);
+    request
+        .data(viewer)
+        .data(Loaders::new(db.clone()))
+        .data(loaders::ReadLoaders::new(db.clone(), scope))
 }

@@ -1,10 +1,24 @@
-//! The query root: one object per domain, merged.
+//! The query root: one object per domain, merged. Each domain's root lives in `query/<domain>.rs`
+//! (the first three predate the split and stay here).
+
+mod admin;
+mod browse;
+mod home;
+mod media;
+mod node;
+
+pub use admin::AdminQuery;
+pub use browse::BrowseQuery;
+pub use home::{GenreCount, HomeQuery, TagCount, TagFacetOrder, TopicCategoryCount};
+pub use media::MediaQuery;
+pub use node::NodeQuery;
 
 use async_graphql::{Context, MergedObject, Object};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    pagination::{PageArgs, connection, wants_total},
+    inputs::{CreatorFilter, CreatorOrder},
+    pagination::PageArgs,
     services,
     types::{Creator, CreatorConnection, Tag, TechniquePage},
 };
@@ -12,7 +26,16 @@ use crate::{
 /// Every entry point of the read graph.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(CreatorQuery, TechniquePageQuery, TagQuery);
+pub struct QueryRoot(
+    CreatorQuery,
+    TechniquePageQuery,
+    TagQuery,
+    NodeQuery,
+    MediaQuery,
+    BrowseQuery,
+    HomeQuery,
+    AdminQuery,
+);
 
 /// Entry points for creators.
 #[derive(Default)]
@@ -20,25 +43,26 @@ pub struct CreatorQuery;
 
 #[Object]
 impl CreatorQuery {
-    /// All creators, ordered by name.
+    /// Creators matching `filter`, in `orderBy` order (default: by name).
+    #[allow(clippy::too_many_arguments)]
     async fn creators(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Conditions every creator must meet.")] filter: Option<CreatorFilter>,
+        #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
+            CreatorOrder,
+        >,
         #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
         #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
         #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
         #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
     ) -> async_graphql::Result<CreatorConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let total = if args.needs_total() || wants_total(ctx) {
-            Some(services::creators::count(db).await?)
-        } else {
-            None
-        };
-        let window = args.window(total);
-        let rows = services::creators::list(db, window).await?;
-        Ok(CreatorConnection(connection(window, rows, total, Creator)))
+        let listing =
+            services::browse::creators(&filter.unwrap_or_default(), order_by.unwrap_or_default())?;
+        browse::listing_connection(ctx, args, listing, Creator)
+            .await
+            .map(CreatorConnection)
     }
 
     /// The creator with this slug, or null.

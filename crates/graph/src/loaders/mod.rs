@@ -2,6 +2,8 @@
 //! (see [`crate::Loaders`]); nested connections are windowed per parent inside SQL.
 
 mod creators;
+mod read;
+mod sql;
 mod technique_pages;
 
 use std::collections::HashMap;
@@ -12,6 +14,8 @@ use uuid::Uuid;
 use crate::{error::LoadError, pagination::Window};
 
 pub use creators::CreatorById;
+pub use read::{ReadLoaders, list, one};
+pub use sql::{Counts, Rows, Windowed};
 pub use technique_pages::{CreatorPageCounts, CreatorPages, PageTags, TagPageCounts, TagPages};
 
 /// Column that carries the parent key in batched statements.

@@ -1,6 +1,10 @@
 //! Business rules and the sea-orm queries behind root fields. Batched relation loads live in
 //! `loaders/`; everything else that touches the database lives here.
 
+pub mod browse;
 pub mod creators;
+pub mod facets;
+pub mod shorts;
 pub mod tags;
 pub mod technique_pages;
+pub mod visibility;

@@ -4,7 +4,9 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::creators;
 
-use super::{TechniquePageConnection, nested_connection, utc};
+use super::{
+    PostConnection, SourceVideoConnection, TechniquePageConnection, nested_connection, read, utc,
+};
 use crate::{
     context::Loaders,
     ids::{self, NodeKind},
@@ -35,7 +37,7 @@ pub struct SocialLink {
 #[Object]
 impl Creator {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(NodeKind::Creator, self.0.id)
     }
 
@@ -119,5 +121,61 @@ impl Creator {
         )
         .await
         .map(TechniquePageConnection)
+    }
+
+    /// LLM-extracted personality data, as stored.
+    async fn personality_profile(&self) -> Option<&serde_json::Value> {
+        self.0.personality_profile.as_ref()
+    }
+
+    /// Intro/outro card configuration for shorts, as stored.
+    async fn shorts_template(&self) -> Option<&serde_json::Value> {
+        self.0.shorts_template.as_ref()
+    }
+
+    /// The creator's videos the viewer may see, newest first.
+    async fn source_videos(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<SourceVideoConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let l = read(ctx)?;
+        nested_connection(
+            ctx,
+            args,
+            self.0.id,
+            &l.creator_video_counts,
+            &l.creator_videos,
+            super::SourceVideo,
+        )
+        .await
+        .map(SourceVideoConnection)
+    }
+
+    /// The creator's posts the viewer may see (drafts only for its users and admins), newest first.
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<PostConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let l = read(ctx)?;
+        nested_connection(
+            ctx,
+            args,
+            self.0.id,
+            &l.creator_post_counts,
+            &l.creator_posts,
+            super::Post,
+        )
+        .await
+        .map(PostConnection)
     }
 }

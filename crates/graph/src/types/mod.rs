@@ -1,10 +1,19 @@
 //! `#[Object]` wrappers over entity models: field names, nullability, descriptions.
 //! Resolvers take what they need from the context, call a loader or service, and convert.
 
+mod body;
+mod consent;
 mod creator;
 mod enums;
+mod highlight;
+mod logs;
+pub(crate) mod node;
+mod page_links;
+mod pipeline;
+mod post;
 mod tag;
 mod technique_page;
+mod video;
 
 use async_graphql::{
     Context,
@@ -13,19 +22,37 @@ use async_graphql::{
 use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
 
+pub use body::{BodySection, SignalChain};
+pub use consent::{ConsentAuditLog, ConsentAuditLogConnection, VideoConsent};
 pub use creator::{Creator, CreatorConnection, SocialLink};
-pub use enums::SourceQuality;
+pub use enums::*;
+pub use highlight::{GeneratedShort, HighlightCandidate, HighlightCandidateConnection};
+pub use logs::{ChatUsageLog, ContentReport, ContentReportConnection, EmailDigestLog, SearchLog};
+pub use node::Node;
+pub use page_links::{RelatedTechniqueLink, TechniquePageVersion, TechniquePageVersionConnection};
+pub use pipeline::{PipelineEvent, PipelineEventConnection, PipelineRun, PipelineRunConnection};
+pub use post::{Post, PostAttachment, PostConnection};
 pub use tag::Tag;
 pub use technique_page::{TechniquePage, TechniquePageConnection};
+pub use video::{
+    KeyMoment, KeyMomentConnection, SourceVideo, SourceVideoConnection, TranscriptSegment,
+    TranscriptSegmentConnection,
+};
 
 use crate::{
     error::LoadError,
+    loaders::ReadLoaders,
     pagination::{Page, PageArgs, Window, connection, wants_total},
 };
 
 /// Stored timestamps are UTC without a zone (data model D002); the API states the zone.
 pub(crate) fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
+}
+
+/// The read graph's loaders of this request.
+pub(crate) fn read<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a ReadLoaders> {
+    ctx.data::<ReadLoaders>()
 }
 
 /// Resolves a nested connection of `parent`'s children through a count loader and a windowed
@@ -47,7 +74,14 @@ where
     } else {
         None
     };
-    let window = args.window(total);
+    // The window must not depend on this parent's total unless the arguments need it (`last`
+    // without `before`): parents with different totals would otherwise get different windows,
+    // and every distinct window is a statement of its own.
+    let window = if args.needs_total() {
+        args.window(total)
+    } else {
+        args.window(None)
+    };
     let rows = if window.limit == 0 {
         Vec::new()
     } else {

@@ -17,7 +17,7 @@ pub struct Tag(pub tags::Model);
 #[Object]
 impl Tag {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(NodeKind::Tag, self.0.id)
     }
 

@@ -4,11 +4,16 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::technique_pages;
 
-use super::{Creator, SourceQuality, Tag, utc};
+use super::{
+    BodySection, Creator, RelatedTechniqueLink, SignalChain, SourceQuality, SourceVideo, Tag,
+    TechniquePageVersionConnection, body, nested_connection, read, utc,
+};
 use crate::{
     context::Loaders,
     error::ServiceError,
     ids::{self, NodeKind},
+    loaders::list,
+    pagination::PageArgs,
 };
 
 /// One production technique, written up from a creator's videos.
@@ -26,7 +31,7 @@ crate::connection_type!(
 #[Object]
 impl TechniquePage {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode(NodeKind::TechniquePage, self.0.id)
     }
 
@@ -98,5 +103,79 @@ impl TechniquePage {
         let loaders = ctx.data::<Loaders>()?;
         let tags = loaders.page_tags.load_one(self.0.id).await?;
         Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
+    }
+
+    /// The body as one typed tree, whichever format it is stored in (see `bodySectionsFormat`).
+    async fn body_sections(&self) -> Vec<BodySection> {
+        body::body_sections(&self.0.body_sections_format, &self.0.body_sections)
+    }
+
+    /// The body exactly as stored (shape depends on `bodySectionsFormat`).
+    async fn body_sections_raw(&self) -> &serde_json::Value {
+        &self.0.body_sections
+    }
+
+    /// Signal chains as typed lists of steps (null when the page has none).
+    async fn signal_chains(&self) -> Option<Vec<SignalChain>> {
+        body::signal_chains(self.0.signal_chains.as_ref())
+    }
+
+    /// Signal chains exactly as stored.
+    async fn signal_chains_raw(&self) -> Option<&serde_json::Value> {
+        self.0.signal_chains.as_ref()
+    }
+
+    /// Links from this page to related pages, oldest first.
+    async fn related(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelatedTechniqueLink>> {
+        Ok(list(&read(ctx)?.page_related, self.0.id)
+            .await?
+            .into_iter()
+            .map(RelatedTechniqueLink)
+            .collect())
+    }
+
+    /// Links from other pages to this one, oldest first.
+    async fn referenced_by(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<RelatedTechniqueLink>> {
+        Ok(list(&read(ctx)?.page_referenced_by, self.0.id)
+            .await?
+            .into_iter()
+            .map(RelatedTechniqueLink)
+            .collect())
+    }
+
+    /// The videos the page is written from. Others see only public videos whose creator allowed
+    /// knowledge-base inclusion; the creator's users and admins see every source.
+    async fn source_videos(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SourceVideo>> {
+        Ok(list(&read(ctx)?.page_sources, self.0.id)
+            .await?
+            .into_iter()
+            .map(SourceVideo)
+            .collect())
+    }
+
+    /// Versions the pipeline wrote, newest first (empty unless the viewer curates the creator).
+    async fn versions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<TechniquePageVersionConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let l = read(ctx)?;
+        nested_connection(
+            ctx,
+            args,
+            self.0.id,
+            &l.page_version_counts,
+            &l.page_versions,
+            super::TechniquePageVersion,
+        )
+        .await
+        .map(TechniquePageVersionConnection)
     }
 }

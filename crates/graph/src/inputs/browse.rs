@@ -1,0 +1,155 @@
+//! Filters and orderings for creators, technique pages, key moments and videos.
+
+use async_graphql::{Enum, ID, InputObject};
+use uuid::Uuid;
+
+use crate::{
+    error::ServiceError,
+    ids::{self, NodeKind},
+    types::{ContentType, ProcessingStatus, ReviewStatus, SourceQuality},
+};
+
+/// Narrows the creator directory; all given conditions must hold.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct CreatorFilter {
+    /// Creators working in this genre (case-insensitive), e.g. `dubstep`.
+    pub genre: Option<String>,
+    /// Only spotlighted (`true`) or only other (`false`) creators.
+    pub featured: Option<bool>,
+    /// Words that must appear in the name or bio (case-insensitive).
+    pub text: Option<String>,
+}
+
+/// Orders of the creator directory.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CreatorOrder {
+    /// By name, A to Z.
+    #[default]
+    NameAsc,
+    /// By name, Z to A.
+    NameDesc,
+    /// Newest first.
+    CreatedAtDesc,
+}
+
+/// Tag conditions of a technique page filter.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct TagMatch {
+    /// Pages carrying at least one of these tags.
+    pub any: Option<Vec<String>>,
+    /// Pages carrying every one of these tags.
+    pub all: Option<Vec<String>>,
+}
+
+/// Narrows technique pages; all given conditions must hold.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct TechniquePageFilter {
+    /// Pages of this creator (global ID).
+    pub creator: Option<ID>,
+    /// Pages in this topic category, matched case-insensitively (`Sound design` = `Sound Design`).
+    pub topic_category: Option<String>,
+    /// Pages with any / all of these tags (names are normalized like tags).
+    pub tags: Option<TagMatch>,
+    /// Pages using this plugin (case-insensitive), e.g. `Serum`.
+    pub plugin: Option<String>,
+    /// Pages of this source quality.
+    pub source_quality: Option<SourceQuality>,
+    /// Words that must appear in the title or summary (case-insensitive).
+    pub text: Option<String>,
+}
+
+/// Orders of technique page lists.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TechniquePageOrder {
+    /// By title, A to Z.
+    #[default]
+    TitleAsc,
+    /// Most viewed first.
+    ViewCountDesc,
+    /// Newest first.
+    CreatedAtDesc,
+    /// Most recently changed first.
+    UpdatedAtDesc,
+}
+
+/// Narrows key moments; all given conditions must hold.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct KeyMomentFilter {
+    /// Moments of this video (global ID).
+    pub video: Option<ID>,
+    /// Moments of this kind.
+    pub content_type: Option<ContentType>,
+    /// Moments in this review state.
+    pub review_status: Option<ReviewStatus>,
+    /// Moments in this topic category (case-insensitive).
+    pub topic_category: Option<String>,
+    /// Moments ending at or after this time (seconds into the video).
+    pub from_seconds: Option<f64>,
+    /// Moments starting at or before this time (seconds into the video).
+    pub to_seconds: Option<f64>,
+}
+
+/// Orders of key moment lists.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum KeyMomentOrder {
+    /// By video, then position within it.
+    #[default]
+    VideoPosition,
+    /// Newest first.
+    CreatedAtDesc,
+}
+
+/// Narrows videos; all given conditions must hold.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct SourceVideoFilter {
+    /// Videos of this creator (global ID).
+    pub creator: Option<ID>,
+    /// Videos in this processing state.
+    pub processing_status: Option<ProcessingStatus>,
+}
+
+/// Orders of video lists.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SourceVideoOrder {
+    /// Newest first.
+    #[default]
+    CreatedAtDesc,
+    /// Oldest first.
+    CreatedAtAsc,
+    /// By filename, A to Z.
+    FilenameAsc,
+}
+
+/// Decodes an optional global ID of `kind` given in the input field `field`.
+pub(crate) fn decode_opt(
+    id: Option<&ID>,
+    kind: NodeKind,
+    field: &str,
+) -> Result<Option<Uuid>, ServiceError> {
+    id.map(|id| ids::decode(id, kind, field)).transpose()
+}
+
+/// Trims free text; empty text is rejected rather than matching everything silently.
+pub(crate) fn text_arg(text: Option<&str>, field: &str) -> Result<Option<String>, ServiceError> {
+    match text.map(str::trim) {
+        None => Ok(None),
+        Some("") => Err(ServiceError::invalid(
+            field,
+            format!("`{field}` must not be empty"),
+        )),
+        Some(t) if t.len() > 200 => Err(ServiceError::invalid(
+            field,
+            format!("`{field}` must be at most 200 characters"),
+        )),
+        Some(t) => Ok(Some(t.to_owned())),
+    }
+}
+
+/// `%text%` for ILIKE, with LIKE's wildcards escaped.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

@@ -1,0 +1,125 @@
+//! Filtered, ordered root lists: `techniquePages`, `keyMoments`, `sourceVideos`
+//! (`creators` keeps its place in `query.rs` and takes the same kind of arguments).
+
+use async_graphql::{Context, Object};
+use sea_orm::{DatabaseConnection, EntityTrait};
+
+use crate::{
+    inputs::{
+        KeyMomentFilter, KeyMomentOrder, SourceVideoFilter, SourceVideoOrder, TechniquePageFilter,
+        TechniquePageOrder,
+    },
+    pagination::{Page, PageArgs, connection, wants_total},
+    services::browse::{self, Listing},
+    types::{
+        KeyMoment, KeyMomentConnection, SourceVideo, SourceVideoConnection, TechniquePage,
+        TechniquePageConnection, read,
+    },
+};
+
+/// Resolves a root connection over a filtered listing.
+pub(crate) async fn listing_connection<E, N>(
+    ctx: &Context<'_>,
+    args: PageArgs,
+    listing: Listing<E>,
+    node: impl Fn(E::Model) -> N,
+) -> async_graphql::Result<Page<N>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let db = ctx.data::<DatabaseConnection>()?;
+    let total = if args.needs_total() || wants_total(ctx) {
+        Some(listing.count(db).await?)
+    } else {
+        None
+    };
+    let window = args.window(total);
+    let rows = if window.limit == 0 {
+        Vec::new()
+    } else {
+        listing.page(db, window).await?
+    };
+    Ok(connection(window, rows, total, node))
+}
+
+/// Filtered, ordered root lists.
+#[derive(Default)]
+pub struct BrowseQuery;
+
+#[Object]
+impl BrowseQuery {
+    /// Technique pages matching `filter`, in `orderBy` order (default: by title).
+    #[allow(clippy::too_many_arguments)]
+    async fn technique_pages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions every page must meet.")] filter: Option<TechniquePageFilter>,
+        #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
+            TechniquePageOrder,
+        >,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<TechniquePageConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let listing =
+            browse::technique_pages(&filter.unwrap_or_default(), order_by.unwrap_or_default())?;
+        listing_connection(ctx, args, listing, TechniquePage)
+            .await
+            .map(TechniquePageConnection)
+    }
+
+    /// Key moments of videos the viewer may see, matching `filter`, in `orderBy` order.
+    #[allow(clippy::too_many_arguments)]
+    async fn key_moments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions every moment must meet.")] filter: Option<KeyMomentFilter>,
+        #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
+            KeyMomentOrder,
+        >,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<KeyMomentConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let scope = &read(ctx)?.scope;
+        let listing = browse::key_moments(
+            scope,
+            &filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+        )?;
+        listing_connection(ctx, args, listing, KeyMoment)
+            .await
+            .map(KeyMomentConnection)
+    }
+
+    /// Videos the viewer may see, matching `filter`, in `orderBy` order (default: newest first).
+    #[allow(clippy::too_many_arguments)]
+    async fn source_videos(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions every video must meet.")] filter: Option<SourceVideoFilter>,
+        #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
+            SourceVideoOrder,
+        >,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<SourceVideoConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let scope = &read(ctx)?.scope;
+        let listing = browse::source_videos(
+            scope,
+            &filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+        )?;
+        listing_connection(ctx, args, listing, SourceVideo)
+            .await
+            .map(SourceVideoConnection)
+    }
+}
