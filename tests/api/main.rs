@@ -2,10 +2,17 @@
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod accounts;
+mod admin;
+mod authz_matrix;
 mod creators;
 mod embedded;
 mod entities;
+mod follows;
 mod http;
+mod http_auth;
+mod rate_limits;
 mod schema;
 mod seed_data;
 mod statements;
+mod tokens;

@@ -16,6 +16,10 @@ pub enum NodeKind {
     TechniquePage,
     /// A tag.
     Tag,
+    /// A user account.
+    User,
+    /// An invite code.
+    InviteCode,
 }
 
 impl NodeKind {
@@ -24,11 +28,19 @@ impl NodeKind {
             Self::Creator => "Creator",
             Self::TechniquePage => "TechniquePage",
             Self::Tag => "Tag",
+            Self::User => "User",
+            Self::InviteCode => "InviteCode",
         }
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        [Self::Creator, Self::TechniquePage, Self::Tag]
+        [
+            Self::Creator,
+            Self::TechniquePage,
+            Self::Tag,
+            Self::User,
+            Self::InviteCode,
+        ]
             .into_iter()
             .find(|kind| kind.name() == name)
     }

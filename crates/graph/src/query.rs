@@ -12,7 +12,12 @@ use crate::{
 /// Every entry point of the read graph.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(CreatorQuery, TechniquePageQuery, TagQuery);
+pub struct QueryRoot(
+    CreatorQuery,
+    TechniquePageQuery,
+    TagQuery,
+    crate::roots::accounts::AccountsQuery,
+);
 
 /// Entry points for creators.
 #[derive(Default)]

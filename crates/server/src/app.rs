@@ -2,14 +2,16 @@
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use std::net::SocketAddr;
+
 use axum::{
     Router,
-    extract::State,
-    http::StatusCode,
+    extract::{ConnectInfo, State},
+    http::{Extensions, HeaderMap, StatusCode, header::AUTHORIZATION},
     response::{Html, IntoResponse},
     routing::get,
 };
-use graph::{AppSchema, Viewer, stats::StatementCounter};
+use graph::{AppSchema, AuthConfig, ClientIp, stats::StatementCounter};
 use sea_orm::DatabaseConnection;
 
 /// What every handler shares.
@@ -21,17 +23,25 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// SQL statements executed through `db`.
     pub statements: StatementCounter,
+    /// Token settings, to authenticate requests.
+    pub auth: AuthConfig,
 }
 
 impl AppState {
-    /// State over `db`, counting its statements.
-    pub fn new(mut db: DatabaseConnection) -> Self {
+    /// State over `db` with a random token secret (tokens die with the process; for tests).
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self::with_auth(db, AuthConfig::random())
+    }
+
+    /// State over `db`, counting its statements, signing tokens with `auth`.
+    pub fn with_auth(mut db: DatabaseConnection, auth: AuthConfig) -> Self {
         let statements = StatementCounter::install(&mut db);
-        let schema = graph::build_schema(Some(db.clone()));
+        let schema = graph::build_schema(Some(db.clone()), auth.clone());
         Self {
             schema,
             db,
             statements,
+            auth,
         }
     }
 }
@@ -45,8 +55,25 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let request = graph::prepare_request(request.into_inner(), &state.db, Viewer::Anonymous);
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let authorization = headers
+        .get(AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or("\u{fffd}"));
+    let viewer = match graph::services::auth::authenticate(&state.db, &state.auth, authorization)
+        .await
+    {
+        Ok(viewer) => viewer,
+        Err(err) => return graph::services::auth::rejection(err).into(),
+    };
+    let mut request = graph::prepare_request(request.into_inner(), &state.db, viewer);
+    if let Some(ConnectInfo(addr)) = extensions.get::<ConnectInfo<SocketAddr>>() {
+        request = request.data(ClientIp(addr.ip()));
+    }
     state.schema.execute(request).await.into()
 }
 

@@ -6,7 +6,9 @@
 //! - `embedded`: the private PostgreSQL cluster run from the machine's own server binaries.
 //! - `app`: the router (`/graphql`, `/graphiql`, `/healthz`) and its shared state; `app(state)` is
 //!   what tests drive in-process.
-//! - `run`: the subcommands (`serve`, `migrate`, `seed`, `export-schema`) and graceful shutdown.
+//! - `run`: the subcommands (`serve`, `migrate`, `seed`, `create-admin`, `invite`, `export-schema`)
+//!   and graceful shutdown.
+//! - `secrets`: the token-signing secret (configured, or generated once for the embedded default).
 //!
 //! `main.rs` only parses the command line, sets up logging and turns errors into one line and an
 //! exit code.
@@ -16,5 +18,6 @@ pub mod config;
 pub mod database;
 pub mod embedded;
 pub mod run;
+pub mod secrets;
 
 pub use app::{AppState, app};

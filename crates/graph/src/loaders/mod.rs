@@ -3,6 +3,7 @@
 
 mod creators;
 mod technique_pages;
+mod users;
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use crate::{error::LoadError, pagination::Window};
 
 pub use creators::CreatorById;
 pub use technique_pages::{CreatorPageCounts, CreatorPages, PageTags, TagPageCounts, TagPages};
+pub use users::{FollowerCounts, Follows, UserById, UserFollowing, UserFollowingCounts};
 
 /// Column that carries the parent key in batched statements.
 const PARENT: &str = "pb_parent";

@@ -3,8 +3,10 @@
 
 mod creator;
 mod enums;
+mod invite_code;
 mod tag;
 mod technique_page;
+mod user;
 
 use async_graphql::{
     Context,
@@ -15,8 +17,12 @@ use uuid::Uuid;
 
 pub use creator::{Creator, CreatorConnection, SocialLink};
 pub use enums::SourceQuality;
+pub use invite_code::{InviteCode, InviteCodeConnection};
 pub use tag::Tag;
 pub use technique_page::{TechniquePage, TechniquePageConnection};
+pub use user::{
+    AuthPayload, DigestFrequency, NotificationPreferences, Role, User, UserConnection,
+};
 
 use crate::{
     error::LoadError,

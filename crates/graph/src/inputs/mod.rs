@@ -1,0 +1,3 @@
+//! Input objects, parsed into validated domain values by the services.
+
+pub mod accounts;
