@@ -26,9 +26,15 @@ async fn register_spends_a_use_and_signs_in() {
         json!({ "email": "dee@example.com", "displayName": "Dee", "role": "CREATOR", "onboardingCompleted": false })
     );
     let token = resp["data"]["register"]["token"].as_str().unwrap();
-    let me = t.execute_as(Some(token), "{ me { email } }", json!(null)).await;
+    let me = t
+        .execute_as(Some(token), "{ me { email } }", json!(null))
+        .await;
     assert_eq!(me["data"]["me"]["email"], "dee@example.com");
-    let code = invite_codes::Entity::find().one(&t.db).await.unwrap().unwrap();
+    let code = invite_codes::Entity::find()
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(code.uses_remaining, 1);
     let stored = users::Entity::find().one(&t.db).await.unwrap().unwrap();
     assert!(stored.hashed_password.starts_with("$argon2id$"));
@@ -39,7 +45,11 @@ async fn register_spends_a_use_and_signs_in() {
         .await;
     assert_eq!(error_code(&again), Some("CONFLICT"));
     assert_eq!(again["errors"][0]["extensions"]["field"], "email");
-    let code = invite_codes::Entity::find().one(&t.db).await.unwrap().unwrap();
+    let code = invite_codes::Entity::find()
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(code.uses_remaining, 1);
 }
 
@@ -47,7 +57,9 @@ async fn register_spends_a_use_and_signs_in() {
 async fn register_rejects_bad_codes_and_bad_input() {
     let t = support::test_db().await;
     t.invite("USED-UP", 1).await;
-    let first = t.execute_with(REGISTER, registration("a@example.com", "USED-UP")).await;
+    let first = t
+        .execute_with(REGISTER, registration("a@example.com", "USED-UP"))
+        .await;
     assert!(first["errors"].is_null(), "{first}");
     for (vars, argument) in [
         (registration("b@example.com", "USED-UP"), "inviteCode"),
@@ -81,7 +93,11 @@ async fn expired_codes_admit_nobody() {
             json!(null),
         )
         .await;
-    assert_eq!(error_code(&resp), Some("BAD_USER_INPUT"), "past expiry refused");
+    assert_eq!(
+        error_code(&resp),
+        Some("BAD_USER_INPUT"),
+        "past expiry refused"
+    );
     t.invite("OLD", 3).await;
     sea_orm::ConnectionTrait::execute_unprepared(
         &t.db,
@@ -89,7 +105,9 @@ async fn expired_codes_admit_nobody() {
     )
     .await
     .unwrap();
-    let resp = t.execute_with(REGISTER, registration("x@example.com", "OLD")).await;
+    let resp = t
+        .execute_with(REGISTER, registration("x@example.com", "OLD"))
+        .await;
     assert_eq!(error_code(&resp), Some("BAD_USER_INPUT"));
 }
 
@@ -100,8 +118,11 @@ async fn a_code_with_five_uses_admits_exactly_five_of_thirty_parallel_registrati
     let attempts = (0..30).map(|i| {
         let t = &t;
         async move {
-            t.execute_with(REGISTER, registration(&format!("fan{i}@example.com"), "FIVE"))
-                .await
+            t.execute_with(
+                REGISTER,
+                registration(&format!("fan{i}@example.com"), "FIVE"),
+            )
+            .await
         }
     });
     let results = futures::future::join_all(attempts).await;
@@ -112,39 +133,70 @@ async fn a_code_with_five_uses_admits_exactly_five_of_thirty_parallel_registrati
         .count();
     assert_eq!((ok, refused), (5, 25));
     assert_eq!(users::Entity::find().count(&t.db).await.unwrap(), 5);
-    let code = invite_codes::Entity::find().one(&t.db).await.unwrap().unwrap();
+    let code = invite_codes::Entity::find()
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(code.uses_remaining, 0);
 }
 
 #[tokio::test]
 async fn login_gives_one_error_for_unknown_email_wrong_password_and_inactive_accounts() {
     let t = support::test_db().await;
-    let user = t.user_with_password("fan@example.com", UserRole::Creator).await;
+    let user = t
+        .user_with_password("fan@example.com", UserRole::Creator)
+        .await;
     let ok = t
-        .execute_with(LOGIN, json!({ "email": " FAN@example.com", "password": PASSWORD }))
+        .execute_with(
+            LOGIN,
+            json!({ "email": " FAN@example.com", "password": PASSWORD }),
+        )
         .await;
     assert_eq!(ok["data"]["login"]["user"]["email"], "fan@example.com");
     let token = ok["data"]["login"]["token"].as_str().unwrap();
-    let me = t.execute_as(Some(token), "{ me { email } }", json!(null)).await;
+    let me = t
+        .execute_as(Some(token), "{ me { email } }", json!(null))
+        .await;
     assert_eq!(me["data"]["me"]["email"], "fan@example.com");
 
     let unknown = t
-        .execute_with(LOGIN, json!({ "email": "nobody@example.com", "password": PASSWORD }))
+        .execute_with(
+            LOGIN,
+            json!({ "email": "nobody@example.com", "password": PASSWORD }),
+        )
         .await;
     let wrong = t
-        .execute_with(LOGIN, json!({ "email": "fan@example.com", "password": "wrong password!" }))
+        .execute_with(
+            LOGIN,
+            json!({ "email": "fan@example.com", "password": "wrong password!" }),
+        )
         .await;
     assert_eq!(error_code(&unknown), Some("UNAUTHENTICATED"));
-    assert_eq!(unknown["errors"][0]["message"], wrong["errors"][0]["message"]);
-    assert_eq!(unknown["errors"][0]["extensions"], wrong["errors"][0]["extensions"]);
+    assert_eq!(
+        unknown["errors"][0]["message"],
+        wrong["errors"][0]["message"]
+    );
+    assert_eq!(
+        unknown["errors"][0]["extensions"],
+        wrong["errors"][0]["extensions"]
+    );
 
     let mut inactive: users::ActiveModel = user.into();
     inactive.is_active = sea_orm::Set(false);
-    sea_orm::ActiveModelTrait::update(inactive, &t.db).await.unwrap();
+    sea_orm::ActiveModelTrait::update(inactive, &t.db)
+        .await
+        .unwrap();
     let blocked = t
-        .execute_with(LOGIN, json!({ "email": "fan@example.com", "password": PASSWORD }))
+        .execute_with(
+            LOGIN,
+            json!({ "email": "fan@example.com", "password": PASSWORD }),
+        )
         .await;
-    assert_eq!(blocked["errors"][0]["message"], wrong["errors"][0]["message"]);
+    assert_eq!(
+        blocked["errors"][0]["message"],
+        wrong["errors"][0]["message"]
+    );
 }
 
 #[tokio::test]
@@ -154,28 +206,45 @@ async fn legacy_bcrypt_login_upgrades_the_hash_to_argon2id() {
     t.insert_user("old@example.com", UserRole::Creator, None, legacy.clone())
         .await;
     let wrong = t
-        .execute_with(LOGIN, json!({ "email": "old@example.com", "password": "nope-nope-nope" }))
+        .execute_with(
+            LOGIN,
+            json!({ "email": "old@example.com", "password": "nope-nope-nope" }),
+        )
         .await;
     assert_eq!(error_code(&wrong), Some("UNAUTHENTICATED"));
     let stored = users::Entity::find().one(&t.db).await.unwrap().unwrap();
-    assert_eq!(stored.hashed_password, legacy, "a failed login changes nothing");
+    assert_eq!(
+        stored.hashed_password, legacy,
+        "a failed login changes nothing"
+    );
 
     let ok = t
-        .execute_with(LOGIN, json!({ "email": "old@example.com", "password": "hunter2-legacy" }))
+        .execute_with(
+            LOGIN,
+            json!({ "email": "old@example.com", "password": "hunter2-legacy" }),
+        )
         .await;
     assert!(ok["data"]["login"]["token"].is_string(), "{ok}");
     let stored = users::Entity::find().one(&t.db).await.unwrap().unwrap();
     assert!(stored.hashed_password.starts_with("$argon2id$"), "upgraded");
     let again = t
-        .execute_with(LOGIN, json!({ "email": "old@example.com", "password": "hunter2-legacy" }))
+        .execute_with(
+            LOGIN,
+            json!({ "email": "old@example.com", "password": "hunter2-legacy" }),
+        )
         .await;
-    assert!(again["data"]["login"]["token"].is_string(), "the new hash works");
+    assert!(
+        again["data"]["login"]["token"].is_string(),
+        "the new hash works"
+    );
 }
 
 #[tokio::test]
 async fn viewer_settings_profile_onboarding_preferences_password() {
     let t = support::test_db().await;
-    let user = t.user_with_password("me@example.com", UserRole::Creator).await;
+    let user = t
+        .user_with_password("me@example.com", UserRole::Creator)
+        .await;
     let old_token = t.token_issued(&user, 5, 3600);
     let token = t.token(&user);
     let resp = t
@@ -215,7 +284,10 @@ async fn viewer_settings_profile_onboarding_preferences_password() {
         )
         .await;
     assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"));
-    assert_eq!(bad["errors"][0]["extensions"]["argument"], "currentPassword");
+    assert_eq!(
+        bad["errors"][0]["extensions"]["argument"],
+        "currentPassword"
+    );
     let changed = t
         .execute_as(
             Some(&token),
@@ -225,12 +297,19 @@ async fn viewer_settings_profile_onboarding_preferences_password() {
         .await;
     let new_token = changed["data"]["changePassword"]["token"].as_str().unwrap();
     // Tokens issued before the change are revoked; the new one works.
-    let revoked = t.execute_as(Some(&old_token), "{ me { email } }", json!(null)).await;
+    let revoked = t
+        .execute_as(Some(&old_token), "{ me { email } }", json!(null))
+        .await;
     assert_eq!(error_code(&revoked), Some("UNAUTHENTICATED"));
-    let fresh = t.execute_as(Some(new_token), "{ me { email } }", json!(null)).await;
+    let fresh = t
+        .execute_as(Some(new_token), "{ me { email } }", json!(null))
+        .await;
     assert_eq!(fresh["data"]["me"]["email"], "me@example.com");
     let login = t
-        .execute_with(LOGIN, json!({ "email": "me@example.com", "password": "another good password" }))
+        .execute_with(
+            LOGIN,
+            json!({ "email": "me@example.com", "password": "another good password" }),
+        )
         .await;
     assert!(login["data"]["login"]["token"].is_string());
 }

@@ -28,16 +28,27 @@ async fn users_filter_and_pagination() {
         ])
     );
     let cursor = all["data"]["users"]["pageInfo"]["endCursor"].clone();
-    let next = t.execute_as(Some(&token), q, json!({ "first": 2, "after": cursor })).await;
-    assert_eq!(next["data"]["users"]["nodes"][0]["email"], "carol@music.test");
+    let next = t
+        .execute_as(Some(&token), q, json!({ "first": 2, "after": cursor }))
+        .await;
+    assert_eq!(
+        next["data"]["users"]["nodes"][0]["email"],
+        "carol@music.test"
+    );
     assert_eq!(next["data"]["users"]["pageInfo"]["hasNextPage"], false);
 
     for (filter, emails) in [
         (json!({ "role": "ADMIN" }), vec!["admin@example.com"]),
         (json!({ "active": false }), vec!["carol@music.test"]),
-        (json!({ "search": "EXAMPLE" }), vec!["admin@example.com", "bob@example.com"]),
+        (
+            json!({ "search": "EXAMPLE" }),
+            vec!["admin@example.com", "bob@example.com"],
+        ),
         (json!({ "search": "%" }), vec![]),
-        (json!({ "role": "CREATOR", "active": true }), vec!["bob@example.com"]),
+        (
+            json!({ "role": "CREATOR", "active": true }),
+            vec!["bob@example.com"],
+        ),
     ] {
         let resp = t.execute_as(Some(&token), q, json!({ "f": filter })).await;
         let got: Vec<&str> = resp["data"]["users"]["nodes"]
@@ -68,7 +79,11 @@ async fn invite_codes_create_list_revoke() {
     assert_eq!(code["expiresAt"], "2999-01-01T00:00:00+00:00");
     assert_eq!(code["createdBy"]["email"], "admin@example.com");
     let generated = code["code"].as_str().unwrap();
-    assert_eq!(generated.len(), 23, "20 random characters in 4 groups: {generated}");
+    assert_eq!(
+        generated.len(),
+        23,
+        "20 random characters in 4 groups: {generated}"
+    );
 
     let dup = t
         .execute_as(
@@ -80,12 +95,20 @@ async fn invite_codes_create_list_revoke() {
     assert_eq!(error_code(&dup), Some("CONFLICT"));
     assert_eq!(dup["errors"][0]["extensions"]["field"], "code");
     let zero = t
-        .execute_as(Some(&token), "mutation { createInviteCode(input: { usesRemaining: 0 }) { id } }", json!(null))
+        .execute_as(
+            Some(&token),
+            "mutation { createInviteCode(input: { usesRemaining: 0 }) { id } }",
+            json!(null),
+        )
         .await;
     assert_eq!(zero["errors"][0]["extensions"]["argument"], "usesRemaining");
 
     let list = t
-        .execute_as(Some(&token), "{ inviteCodes { totalCount nodes { code } } }", json!(null))
+        .execute_as(
+            Some(&token),
+            "{ inviteCodes { totalCount nodes { code } } }",
+            json!(null),
+        )
         .await;
     assert_eq!(list["data"]["inviteCodes"]["totalCount"], 1);
 
@@ -103,8 +126,15 @@ async fn invite_codes_create_list_revoke() {
             json!({ "code": generated }),
         )
         .await;
-    assert_eq!(error_code(&reg), Some("BAD_USER_INPUT"), "a revoked code admits nobody");
-    assert_eq!(invite_codes::Entity::find().all(&t.db).await.unwrap().len(), 1);
+    assert_eq!(
+        error_code(&reg),
+        Some("BAD_USER_INPUT"),
+        "a revoked code admits nobody"
+    );
+    assert_eq!(
+        invite_codes::Entity::find().all(&t.db).await.unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -118,17 +148,33 @@ async fn link_user_to_creator_and_self_protection() {
     let admin_id = graph::ids::encode(graph::ids::NodeKind::User, admin.id);
     let alpha_id = graph::ids::encode(graph::ids::NodeKind::Creator, alpha.id);
     let link = "mutation($u: ID!, $c: ID) { linkUserToCreator(userId: $u, creatorId: $c) { creator { name } } }";
-    let linked = t.execute_as(Some(&token), link, json!({ "u": fan_id, "c": alpha_id })).await;
-    assert_eq!(linked["data"]["linkUserToCreator"]["creator"]["name"], "Alpha");
+    let linked = t
+        .execute_as(Some(&token), link, json!({ "u": fan_id, "c": alpha_id }))
+        .await;
+    assert_eq!(
+        linked["data"]["linkUserToCreator"]["creator"]["name"],
+        "Alpha"
+    );
     // The fan's next request curates Alpha.
     let me = t
-        .execute_as(Some(&t.token(&fan)), "{ me { creator { slug } } }", json!(null))
+        .execute_as(
+            Some(&t.token(&fan)),
+            "{ me { creator { slug } } }",
+            json!(null),
+        )
         .await;
     assert_eq!(me["data"]["me"]["creator"]["slug"], "alpha");
-    let unlinked = t.execute_as(Some(&token), link, json!({ "u": fan_id, "c": null })).await;
-    assert_eq!(unlinked["data"]["linkUserToCreator"]["creator"], json!(null));
+    let unlinked = t
+        .execute_as(Some(&token), link, json!({ "u": fan_id, "c": null }))
+        .await;
+    assert_eq!(
+        unlinked["data"]["linkUserToCreator"]["creator"],
+        json!(null)
+    );
     let missing = graph::ids::encode(graph::ids::NodeKind::Creator, uuid::Uuid::new_v4());
-    let resp = t.execute_as(Some(&token), link, json!({ "u": fan_id, "c": missing })).await;
+    let resp = t
+        .execute_as(Some(&token), link, json!({ "u": fan_id, "c": missing }))
+        .await;
     assert_eq!(error_code(&resp), Some("NOT_FOUND"));
 
     let demote = t

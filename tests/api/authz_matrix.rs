@@ -65,7 +65,14 @@ fn signed_in_only() -> [Expect; 6] {
 }
 
 fn admin_only() -> [Expect; 6] {
-    [Err(UNAUTH), Err(FORBID), Err(FORBID), Ok, Err(UNAUTH), Err(UNAUTH)]
+    [
+        Err(UNAUTH),
+        Err(FORBID),
+        Err(FORBID),
+        Ok,
+        Err(UNAUTH),
+        Err(UNAUTH),
+    ]
 }
 
 fn anyone_with_valid_credentials() -> [Expect; 6] {
@@ -219,7 +226,9 @@ async fn cast() -> Cast {
     let t = support::test_db().await;
     let alpha = fixtures::creator(&t.db, "Alpha").await;
     let beta = fixtures::creator(&t.db, "Beta").await;
-    let hash = graph::services::auth::hash_password(PASSWORD).await.unwrap();
+    let hash = graph::services::auth::hash_password(PASSWORD)
+        .await
+        .unwrap();
     let user = |email: &'static str, role, creator| {
         let t = &t;
         let hash = hash.clone();
@@ -279,7 +288,10 @@ async fn run_row(row: Row) -> Vec<String> {
             .replace("{alpha}", &cast.alpha)
             .replace("{fan}", &cast.fan)
             .replace("{code}", &cast.code);
-        let resp = cast.t.execute_as(token.as_deref(), &query, Value::Null).await;
+        let resp = cast
+            .t
+            .execute_as(token.as_deref(), &query, Value::Null)
+            .await;
         let got = &resp["data"][row.path];
         let expected = &row.expect[column(actor)];
         let pass = match expected {
@@ -288,7 +300,10 @@ async fn run_row(row: Row) -> Vec<String> {
             Err(code) => error_code(&resp) == Some(code) && got.is_null(),
         };
         if !pass {
-            failures.push(format!("{} as {actor:?}: expected {expected:?}, got {resp}", row.name));
+            failures.push(format!(
+                "{} as {actor:?}: expected {expected:?}, got {resp}",
+                row.name
+            ));
         }
     }
     failures
@@ -301,5 +316,9 @@ async fn every_mutation_and_restricted_field_as_every_viewer() {
     for result in results {
         failures.extend(result);
     }
-    assert!(failures.is_empty(), "authorization matrix:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorization matrix:\n{}",
+        failures.join("\n")
+    );
 }

@@ -13,7 +13,11 @@ async fn me(router: axum::Router, authorization: Option<&str>) -> serde_json::Va
         request = request.header("authorization", value);
     }
     let response = router
-        .oneshot(request.body(Body::from(r#"{"query":"{ me { email } }"}"#)).unwrap())
+        .oneshot(
+            request
+                .body(Body::from(r#"{"query":"{ me { email } }"}"#))
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);

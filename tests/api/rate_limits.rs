@@ -15,7 +15,8 @@ async fn login_is_limited_per_email_and_per_ip() {
         max: 3,
         window_secs: 600,
     };
-    t.user_with_password("fan@example.com", UserRole::Creator).await;
+    t.user_with_password("fan@example.com", UserRole::Creator)
+        .await;
     let ip: IpAddr = "203.0.113.7".parse().unwrap();
     let other_ip: IpAddr = "198.51.100.1".parse().unwrap();
     let login = |email: &str, ip: IpAddr, password: &str| {
@@ -54,7 +55,12 @@ async fn registration_is_limited_and_a_new_window_starts_over() {
     let mut codes = Vec::new();
     for i in 0..3 {
         let resp = t
-            .execute_request(None, Some(ip), register, json!({ "e": format!("u{i}@example.com") }))
+            .execute_request(
+                None,
+                Some(ip),
+                register,
+                json!({ "e": format!("u{i}@example.com") }),
+            )
             .await;
         codes.push(error_code(&resp).unwrap().to_owned());
     }

@@ -15,7 +15,10 @@ async fn invalid_tokens_are_unauthenticated() {
     let user = t.user("fan@example.com", UserRole::Creator, None).await;
     let good = t.token(&user);
     let ok = t.execute_as(Some(&good), ME, json!(null)).await;
-    assert_eq!(ok["data"]["me"], json!({ "email": "fan@example.com", "role": "CREATOR" }));
+    assert_eq!(
+        ok["data"]["me"],
+        json!({ "email": "fan@example.com", "role": "CREATOR" })
+    );
     let anonymous = t.execute_as(None, ME, json!(null)).await;
     assert_eq!(anonymous["data"]["me"], json!(null));
 
@@ -58,9 +61,16 @@ async fn invalid_tokens_are_unauthenticated() {
         assert_eq!(error_code(&resp), Some("UNAUTHENTICATED"), "{header}");
     }
 
-    users::Entity::delete_by_id(user.id).exec(&t.db).await.unwrap();
+    users::Entity::delete_by_id(user.id)
+        .exec(&t.db)
+        .await
+        .unwrap();
     let deleted = t.execute_as(Some(&good), ME, json!(null)).await;
-    assert_eq!(error_code(&deleted), Some("UNAUTHENTICATED"), "deleted user");
+    assert_eq!(
+        error_code(&deleted),
+        Some("UNAUTHENTICATED"),
+        "deleted user"
+    );
 }
 
 #[tokio::test]

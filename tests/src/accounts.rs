@@ -12,14 +12,21 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestDb {
     /// An active user with an unusable password (sign in with [`TestDb::token`]).
-    pub async fn user(&self, email: &str, role: UserRole, creator_id: Option<Uuid>) -> users::Model {
+    pub async fn user(
+        &self,
+        email: &str,
+        role: UserRole,
+        creator_id: Option<Uuid>,
+    ) -> users::Model {
         self.insert_user(email, role, creator_id, "!".to_owned())
             .await
     }
 
     /// An active user whose password is [`PASSWORD`] (argon2id).
     pub async fn user_with_password(&self, email: &str, role: UserRole) -> users::Model {
-        let hash = graph::services::auth::hash_password(PASSWORD).await.unwrap();
+        let hash = graph::services::auth::hash_password(PASSWORD)
+            .await
+            .unwrap();
         self.insert_user(email, role, None, hash).await
     }
 

@@ -8,8 +8,8 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::loaders::{
-    CreatorById, CreatorPageCounts, CreatorPages, FollowerCounts, Follows, PageTags,
-    TagPageCounts, TagPages, UserById, UserFollowing, UserFollowingCounts,
+    CreatorById, CreatorPageCounts, CreatorPages, FollowerCounts, Follows, PageTags, TagPageCounts,
+    TagPages, UserById, UserFollowing, UserFollowingCounts,
 };
 
 /// Who is asking.
@@ -49,7 +49,10 @@ impl Viewer {
 
     /// Whether the viewer may curate `creator_id`'s content: an admin, or a user linked to it.
     pub fn can_curate(&self, creator_id: Uuid) -> bool {
-        self.is_admin() || self.user().is_some_and(|u| u.creator_id == Some(creator_id))
+        self.is_admin()
+            || self
+                .user()
+                .is_some_and(|u| u.creator_id == Some(creator_id))
     }
 }
 

@@ -41,8 +41,8 @@ impl NodeKind {
             Self::User,
             Self::InviteCode,
         ]
-            .into_iter()
-            .find(|kind| kind.name() == name)
+        .into_iter()
+        .find(|kind| kind.name() == name)
     }
 }
 

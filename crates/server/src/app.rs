@@ -64,12 +64,11 @@ async fn graphql(
     let authorization = headers
         .get(AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("\u{fffd}"));
-    let viewer = match graph::services::auth::authenticate(&state.db, &state.auth, authorization)
-        .await
-    {
-        Ok(viewer) => viewer,
-        Err(err) => return graph::services::auth::rejection(err).into(),
-    };
+    let viewer =
+        match graph::services::auth::authenticate(&state.db, &state.auth, authorization).await {
+            Ok(viewer) => viewer,
+            Err(err) => return graph::services::auth::rejection(err).into(),
+        };
     let mut request = graph::prepare_request(request.into_inner(), &state.db, viewer);
     if let Some(ConnectInfo(addr)) = extensions.get::<ConnectInfo<SocketAddr>>() {
         request = request.data(ClientIp(addr.ip()));

@@ -7,9 +7,9 @@ use tokio::net::TcpListener;
 
 use crate::{
     app::{AppState, app},
-    secrets,
     config::{Cli, Command, SeedScale, ServeArgs},
     database::{self, Source},
+    secrets,
 };
 
 /// Runs the command the command line names.
@@ -214,9 +214,9 @@ async fn serve(source: &Source, args: &ServeArgs, auth: graph::AuthConfig) -> an
         listener,
         app(AppState::with_auth(db, auth)).into_make_service_with_connect_info::<SocketAddr>(),
     )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")?;
     tracing::info!("shutting down");
     Ok(())
 }

@@ -40,7 +40,10 @@ pub fn jwt_secret(
         if secret.len() >= MIN_SECRET_BYTES {
             return Ok(secret);
         }
-        bail!("{} is too short; delete it to generate a new one", path.display());
+        bail!(
+            "{} is too short; delete it to generate a new one",
+            path.display()
+        );
     }
     let secret = graph::services::auth::random_secret();
     let mut file = OpenOptions::new()

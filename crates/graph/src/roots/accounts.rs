@@ -171,7 +171,9 @@ impl AccountsMutation {
     async fn complete_onboarding(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        Ok(User(services::users::complete_onboarding(db, viewer).await?))
+        Ok(User(
+            services::users::complete_onboarding(db, viewer).await?,
+        ))
     }
 
     /// Changes the viewer's email notification settings.

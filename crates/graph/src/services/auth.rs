@@ -222,7 +222,9 @@ pub fn require_admin(viewer: &Viewer) -> ServiceResult<&ViewerUser> {
     if viewer.is_admin() {
         Ok(user)
     } else {
-        Err(ServiceError::Forbidden("only admins may do this".to_owned()))
+        Err(ServiceError::Forbidden(
+            "only admins may do this".to_owned(),
+        ))
     }
 }
 

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::invite_codes;
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -38,7 +37,13 @@ pub fn generate_code() -> String {
     let chars: String = (0..20)
         .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
         .collect();
-    format!("{}-{}-{}-{}", &chars[0..5], &chars[5..10], &chars[10..15], &chars[15..20])
+    format!(
+        "{}-{}-{}-{}",
+        &chars[0..5],
+        &chars[5..10],
+        &chars[10..15],
+        &chars[15..20]
+    )
 }
 
 /// Creates a code without a viewer check (used by the admin mutation and the CLI).
@@ -54,10 +59,15 @@ pub async fn create_unchecked(
         ));
     }
     if invite.expires_at.is_some_and(|at| at <= Utc::now()) {
-        return Err(ServiceError::invalid("expiresAt", "the expiry must be in the future"));
+        return Err(ServiceError::invalid(
+            "expiresAt",
+            "the expiry must be in the future",
+        ));
     }
     let code = match invite.code.as_deref().map(str::trim) {
-        Some(code) if code.len() < 6 || code.len() > 100 || code.chars().any(char::is_whitespace) => {
+        Some(code)
+            if code.len() < 6 || code.len() > 100 || code.chars().any(char::is_whitespace) =>
+        {
             return Err(ServiceError::invalid(
                 "code",
                 "a code needs 6 to 100 characters without spaces",

@@ -31,14 +31,20 @@ pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
 pub fn normalize_email(email: &str, argument: &str) -> ServiceResult<String> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 255
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'))
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
         && !email.chars().any(char::is_whitespace);
     if valid {
         Ok(email)
     } else {
-        Err(ServiceError::invalid(argument, "this is not a valid email address"))
+        Err(ServiceError::invalid(
+            argument,
+            "this is not a valid email address",
+        ))
     }
 }
 
@@ -91,7 +97,10 @@ pub async fn register(
     let display_name = normalize_display_name(&input.display_name, "displayName")?;
     let code = input.invite_code.trim();
     if code.is_empty() {
-        return Err(ServiceError::invalid("inviteCode", "an invite code is required"));
+        return Err(ServiceError::invalid(
+            "inviteCode",
+            "an invite code is required",
+        ));
     }
     let hashed = hash_password(&input.password).await?;
     let txn = db.begin().await?;
@@ -201,8 +210,7 @@ pub async fn change_password(
     let me = require_user(viewer)?;
     validate_password(new, "newPassword")?;
     let user = must_find(db, me.id).await?;
-    if verify_password(Some(user.hashed_password.clone()), current).await
-        == PasswordCheck::Mismatch
+    if verify_password(Some(user.hashed_password.clone()), current).await == PasswordCheck::Mismatch
     {
         return Err(ServiceError::invalid(
             "currentPassword",
@@ -306,10 +314,18 @@ fn filtered(filter: &UserFilter) -> sea_orm::Select<users::Entity> {
     if let Some(active) = filter.active {
         query = query.filter(users::Column::IsActive.eq(active));
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let pattern = format!(
             "%{}%",
-            search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+            search
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
         );
         query = query.filter(
             Expr::col(users::Column::Email)
@@ -356,7 +372,10 @@ pub async fn set_role(
 ) -> ServiceResult<users::Model> {
     let admin = require_admin(viewer)?;
     if admin.id == user_id && role != UserRole::Admin {
-        return Err(ServiceError::invalid("userId", "admins cannot demote themselves"));
+        return Err(ServiceError::invalid(
+            "userId",
+            "admins cannot demote themselves",
+        ));
     }
     let mut active: users::ActiveModel = must_find(db, user_id).await?.into();
     active.role = Set(role);
@@ -372,7 +391,10 @@ pub async fn set_active(
 ) -> ServiceResult<users::Model> {
     let admin = require_admin(viewer)?;
     if admin.id == user_id && !is_active {
-        return Err(ServiceError::invalid("userId", "admins cannot deactivate themselves"));
+        return Err(ServiceError::invalid(
+            "userId",
+            "admins cannot deactivate themselves",
+        ));
     }
     let mut active: users::ActiveModel = must_find(db, user_id).await?.into();
     active.is_active = Set(is_active);

@@ -20,9 +20,7 @@ pub use enums::SourceQuality;
 pub use invite_code::{InviteCode, InviteCodeConnection};
 pub use tag::Tag;
 pub use technique_page::{TechniquePage, TechniquePageConnection};
-pub use user::{
-    AuthPayload, DigestFrequency, NotificationPreferences, Role, User, UserConnection,
-};
+pub use user::{AuthPayload, DigestFrequency, NotificationPreferences, Role, User, UserConnection};
 
 use crate::{
     error::LoadError,
