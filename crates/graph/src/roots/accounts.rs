@@ -38,7 +38,7 @@ impl AccountsQuery {
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        Ok(services::users::me(db, viewer).await?.map(User))
+        Ok(services::users::me(db, viewer).await?.map(User::of))
     }
 
     /// Admins only: users matching `filter`, ordered by email.
@@ -68,7 +68,7 @@ impl AccountsQuery {
         };
         let window = args.window(total);
         let rows = services::users::list(db, viewer, &filter, window).await?;
-        Ok(UserConnection(connection(window, rows, total, User)))
+        Ok(UserConnection(connection(window, rows, total, User::of)))
     }
 
     /// Admins only: invite codes, newest first.
@@ -162,7 +162,7 @@ impl AccountsMutation {
     ) -> async_graphql::Result<User> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        Ok(User(
+        Ok(User::of(
             services::users::update_profile(db, viewer, &display_name).await?,
         ))
     }
@@ -171,7 +171,7 @@ impl AccountsMutation {
     async fn complete_onboarding(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        Ok(User(
+        Ok(User::of(
             services::users::complete_onboarding(db, viewer).await?,
         ))
     }
@@ -184,7 +184,7 @@ impl AccountsMutation {
     ) -> async_graphql::Result<User> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        Ok(User(
+        Ok(User::of(
             services::users::update_notification_preferences(
                 db,
                 viewer,
@@ -263,7 +263,7 @@ impl AccountsMutation {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
         let user_id = ids::decode(&user_id, NodeKind::User, "userId")?;
-        Ok(User(
+        Ok(User::of(
             services::users::set_role(db, viewer, user_id, role.into()).await?,
         ))
     }
@@ -278,7 +278,7 @@ impl AccountsMutation {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
         let user_id = ids::decode(&user_id, NodeKind::User, "userId")?;
-        Ok(User(
+        Ok(User::of(
             services::users::set_active(db, viewer, user_id, active).await?,
         ))
     }
@@ -296,7 +296,7 @@ impl AccountsMutation {
         let creator_id = creator_id
             .map(|id| ids::decode(&id, NodeKind::Creator, "creatorId"))
             .transpose()?;
-        Ok(User(
+        Ok(User::of(
             services::users::link_creator(db, viewer, user_id, creator_id).await?,
         ))
     }

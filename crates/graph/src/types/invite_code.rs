@@ -50,7 +50,7 @@ impl InviteCode {
             return Ok(None);
         };
         let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders.user_by_id.load_one(id).await?.map(User))
+        Ok(loaders.user_by_id.load_one(id).await?.map(User::of))
     }
 
     /// When it was created.

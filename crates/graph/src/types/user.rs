@@ -74,13 +74,21 @@ pub struct NotificationPreferences {
 }
 
 /// A person with an account: a fan, a creator curating their profile, or an admin.
-pub struct User(pub users::Model);
+/// The second field is true when the viewer is known to be this user without a token (the user
+/// of a `login` or `register` payload).
+pub struct User(pub users::Model, pub bool);
 
 impl User {
+    /// A user as seen by the request's viewer.
+    pub fn of(model: users::Model) -> Self {
+        Self(model, false)
+    }
+
     fn visible_to(&self, ctx: &Context<'_>) -> bool {
-        ctx.data::<Viewer>().is_ok_and(|viewer| {
-            viewer.is_admin() || viewer.user().is_some_and(|u| u.id == self.0.id)
-        })
+        self.1
+            || ctx.data::<Viewer>().is_ok_and(|viewer| {
+                viewer.is_admin() || viewer.user().is_some_and(|u| u.id == self.0.id)
+            })
     }
 }
 
@@ -196,6 +204,6 @@ impl AuthPayload {
 
     /// The signed-in user.
     async fn user(&self) -> User {
-        User(self.user.clone())
+        User(self.user.clone(), true)
     }
 }
