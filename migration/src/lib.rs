@@ -8,6 +8,7 @@
 //! - `m20261123_000004_highlights_posts`: highlight candidates, generated shorts, posts, attachments.
 //! - `m20261123_000005_operations`: content reports, search logs, pipeline runs and events, digest and
 //!   chat usage logs.
+//! - `m20261124_000010_auth`: `users.tokens_valid_after` (token revocation), rate-limit counters.
 //!
 //! Migrations are written as PostgreSQL DDL (the only database Patchbay supports): native enum types,
 //! `text[]`, `jsonb`, partial and expression indexes are stated exactly as the database stores them.
@@ -20,6 +21,7 @@ mod m20261123_000002_content;
 mod m20261123_000003_accounts;
 mod m20261123_000004_highlights_posts;
 mod m20261123_000005_operations;
+mod m20261124_000010_auth;
 
 /// Every migration of Patchbay, in order.
 #[derive(Debug)]
@@ -34,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_accounts::Migration),
             Box::new(m20261123_000004_highlights_posts::Migration),
             Box::new(m20261123_000005_operations::Migration),
+            Box::new(m20261124_000010_auth::Migration),
         ]
     }
 }

@@ -63,6 +63,7 @@ async fn entities_match_migrated_schema() {
         PipelineRuns,
         PostAttachments,
         Posts,
+        RateLimitCounters,
         RelatedTechniqueLinks,
         SearchLogs,
         SourceVideos,

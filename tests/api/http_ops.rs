@@ -150,7 +150,11 @@ async fn cors_allows_only_configured_origins() {
         cors_origins: vec!["https://app.example".into()],
         ..server::HttpConfig::default()
     };
-    let router = app(AppState::with_config(t.db.clone(), config));
+    let router = app(AppState::with_config(
+        t.db.clone(),
+        config,
+        graph::AuthConfig::random(),
+    ));
     let preflight = |origin: &str| {
         Request::options("/graphql")
             .header("origin", origin)

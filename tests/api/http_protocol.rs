@@ -67,7 +67,7 @@ fn content_type(reply: &Reply) -> &str {
 async fn router_with(config: HttpConfig) -> (StatementCounter, axum::Router) {
     let t = support::test_db().await;
     support::fixtures::creator(&t.db, "Alpha").await;
-    let state = AppState::with_config(t.db.clone(), config);
+    let state = AppState::with_config(t.db.clone(), config, graph::AuthConfig::random());
     let statements = state.statements.clone();
     (statements, app(state))
 }

@@ -2,15 +2,22 @@
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod accounts;
+mod admin;
+mod authz_matrix;
 mod browse;
 mod creators;
 mod embedded;
 mod entities;
+mod follows;
 mod http;
+mod http_auth;
 mod http_ops;
 mod http_protocol;
+mod rate_limits;
 mod read_graph;
 mod schema;
 mod seed_data;
 mod statements;
+mod tokens;
 mod visibility;

@@ -18,7 +18,7 @@ const INTROSPECTION: &str = "{ __schema { types { name kind description
 
 #[tokio::test]
 async fn every_type_field_and_argument_has_a_description() {
-    let schema = graph::build_schema(None);
+    let schema = graph::build_schema(None, graph::AuthConfig::random());
     let response = schema.execute(INTROSPECTION).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().unwrap();

@@ -163,7 +163,7 @@ async fn world(t: &TestDb) -> World {
 
 async fn node(t: &TestDb, viewer: &Viewer, kind: NodeKind, key: Uuid) -> Value {
     let r = t
-        .execute_as(
+        .execute_as_viewer(
             viewer.clone(),
             "query($id: ID!) { node(id: $id) { id } }",
             json!({ "id": encode(kind, key).0 }),
@@ -181,7 +181,7 @@ async fn hidden_videos_and_what_hangs_off_them_exist_only_for_the_owner_and_admi
     for (viewer, privileged) in viewers.all() {
         // Lists: the creator's videos.
         let r = t
-            .execute_as(
+            .execute_as_viewer(
                 viewer.clone(),
                 "query($slug: String!) { creator(slug: $slug) { sourceVideos { totalCount
                    nodes { filename keyMoments { totalCount } transcript { totalCount } } } } }",
@@ -196,7 +196,7 @@ async fn hidden_videos_and_what_hangs_off_them_exist_only_for_the_owner_and_admi
         for hidden in [w.withheld, w.revoked] {
             // Lookups and node(id:).
             let r = t
-                .execute_as(
+                .execute_as_viewer(
                     viewer.clone(),
                     "query($id: ID!) { sourceVideo(id: $id) { id } }",
                     json!({ "id": encode(NodeKind::SourceVideo, hidden).0 }),
@@ -232,7 +232,7 @@ async fn only_kb_included_public_videos_are_public_sources_of_a_page() {
     let viewers = Viewers::new(w.creator, w.other);
     for (viewer, privileged) in viewers.all() {
         let r = t
-            .execute_as(
+            .execute_as_viewer(
                 viewer.clone(),
                 "query($slug: String!) { techniquePage(slug: $slug) { sourceVideos { id } } }",
                 json!({ "slug": w.page_slug }),
@@ -283,7 +283,7 @@ async fn drafts_highlights_shorts_versions_consent_and_runs_are_for_curators() {
         );
         // Nested relations.
         let r = t
-            .execute_as(
+            .execute_as_viewer(
                 viewer.clone(),
                 "query($slug: String!, $video: ID!) {
                    creator(slug: $slug) { posts { totalCount nodes { title } } }
@@ -304,7 +304,7 @@ async fn drafts_highlights_shorts_versions_consent_and_runs_are_for_curators() {
             !privileged
         );
         let r = t
-            .execute_as(
+            .execute_as_viewer(
                 viewer.clone(),
                 "query($slug: String!) { techniquePage(slug: $slug) { versions { totalCount } } }",
                 json!({ "slug": w.page_slug }),
@@ -332,7 +332,7 @@ async fn reports_and_logs_are_for_admins_only() {
             assert_eq!(n.is_null(), !is_admin, "{kind:?} for {viewer:?}");
         }
         let r = t
-            .execute_as(
+            .execute_as_viewer(
                 viewer.clone(),
                 "{ contentReports { totalCount nodes { id target { id } } } }",
                 Value::Null,

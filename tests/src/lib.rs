@@ -6,9 +6,12 @@
 //!   machine's PostgreSQL binaries (the same code as the embedded default).
 //! - [`TestDb::execute`]: runs a GraphQL document through the real schema in-process.
 //! - [`TestDb::seed_demo`]: the demo data set, through the seed crate.
+//! - [`TestDb::execute_as`]: runs a document with an `Authorization` header value, as the server
+//!   does; [`accounts`] makes users and tokens.
 
 #![expect(clippy::unwrap_used, reason = "test support fails loudly")]
 
+pub mod accounts;
 pub mod fixtures;
 
 use std::{
@@ -139,6 +142,8 @@ pub struct TestDb {
     pub statements: StatementCounter,
     /// The database's URL.
     pub url: String,
+    /// Token settings of this test's schema (fixed secret, default limits).
+    pub auth: graph::AuthConfig,
 }
 
 /// A fresh, migrated, empty database for one test.
@@ -167,6 +172,7 @@ pub async fn test_db() -> TestDb {
         db,
         statements,
         url,
+        auth: test_auth(),
     }
 }
 
@@ -185,18 +191,60 @@ impl TestDb {
 
     /// Runs `query` with `variables`.
     pub async fn execute_with(&self, query: &str, variables: Value) -> Value {
-        self.execute_as(graph::Viewer::Anonymous, query, variables)
-            .await
+        self.execute_request(None, None, query, variables).await
     }
 
-    /// Runs `query` with `variables` as `viewer` (built by the test).
-    pub async fn execute_as(&self, viewer: graph::Viewer, query: &str, variables: Value) -> Value {
-        let schema = graph::build_schema(Some(self.db.clone()));
+    /// Runs `query` with `variables` as `viewer` (built by the test, no token involved).
+    pub async fn execute_as_viewer(
+        &self,
+        viewer: graph::Viewer,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let schema = graph::build_schema(Some(self.db.clone()), self.auth.clone());
         let request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables));
         let request = graph::prepare_request(request, &self.db, viewer);
         serde_json::to_value(schema.execute(request).await).unwrap()
     }
+
+    /// Runs `query` with `variables` as the holder of `token` (`None`: anonymous), authenticating
+    /// exactly as the server does: an invalid token answers `UNAUTHENTICATED` without executing.
+    pub async fn execute_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let header = token.map(|t| format!("Bearer {t}"));
+        self.execute_request(header.as_deref(), None, query, variables)
+            .await
+    }
+
+    /// Runs `query` with a raw `Authorization` header value and a client IP, as the server does.
+    pub async fn execute_request(
+        &self,
+        authorization: Option<&str>,
+        ip: Option<std::net::IpAddr>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let viewer =
+            match graph::services::auth::authenticate(&self.db, &self.auth, authorization).await {
+                Ok(viewer) => viewer,
+                Err(err) => {
+                    return serde_json::to_value(graph::services::auth::rejection(err)).unwrap();
+                }
+            };
+        let schema = graph::build_schema(Some(self.db.clone()), self.auth.clone());
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables));
+        let mut request = graph::prepare_request(request, &self.db, viewer);
+        if let Some(ip) = ip {
+            request = request.data(graph::ClientIp(ip));
+        }
+        serde_json::to_value(schema.execute(request).await).unwrap()
+    }
+}
+
+/// The token settings every test database uses: a fixed secret and the default limits.
+pub fn test_auth() -> graph::AuthConfig {
+    graph::AuthConfig::new("patchbay-test-secret-0123456789abcdef0123456789")
 }
 
 /// The `extensions.code` of the first error of a response, if any.

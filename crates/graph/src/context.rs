@@ -8,7 +8,8 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::loaders::{
-    CreatorById, CreatorPageCounts, CreatorPages, PageTags, TagPageCounts, TagPages,
+    CreatorById, CreatorPageCounts, CreatorPages, FollowerCounts, Follows, PageTags, TagPageCounts,
+    TagPages, UserById, UserFollowing, UserFollowingCounts,
 };
 
 /// Who is asking.
@@ -69,6 +70,16 @@ pub struct Loaders {
     pub tag_pages: DataLoader<TagPages, HashMapCache>,
     /// How many technique pages carry a tag.
     pub tag_page_counts: DataLoader<TagPageCounts, HashMapCache>,
+    /// Users by id.
+    pub user_by_id: DataLoader<UserById, HashMapCache>,
+    /// How many users follow a creator.
+    pub follower_counts: DataLoader<FollowerCounts, HashMapCache>,
+    /// Whether a user follows a creator.
+    pub follows: DataLoader<Follows, HashMapCache>,
+    /// A window of the creators a user follows.
+    pub user_following: DataLoader<UserFollowing, HashMapCache>,
+    /// How many creators a user follows.
+    pub user_following_counts: DataLoader<UserFollowingCounts, HashMapCache>,
 }
 
 impl Loaders {
@@ -86,7 +97,12 @@ impl Loaders {
             creator_page_counts: loader(CreatorPageCounts(db.clone())),
             page_tags: loader(PageTags(db.clone())),
             tag_pages: loader(TagPages(db.clone())),
-            tag_page_counts: loader(TagPageCounts(db)),
+            tag_page_counts: loader(TagPageCounts(db.clone())),
+            user_by_id: loader(UserById(db.clone())),
+            follower_counts: loader(FollowerCounts(db.clone())),
+            follows: loader(Follows(db.clone())),
+            user_following: loader(UserFollowing(db.clone())),
+            user_following_counts: loader(UserFollowingCounts(db)),
         }
     }
 }

@@ -50,11 +50,15 @@ pub enum NodeKind {
     EmailDigestLog,
     /// A chat usage log row.
     ChatUsageLog,
+    /// A user account.
+    User,
+    /// An invite code.
+    InviteCode,
 }
 
 impl NodeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 22] = [
         Self::Creator,
         Self::TechniquePage,
         Self::Tag,
@@ -75,6 +79,8 @@ impl NodeKind {
         Self::SearchLog,
         Self::EmailDigestLog,
         Self::ChatUsageLog,
+        Self::User,
+        Self::InviteCode,
     ];
 
     fn name(self) -> &'static str {
@@ -99,6 +105,8 @@ impl NodeKind {
             Self::SearchLog => "SearchLog",
             Self::EmailDigestLog => "EmailDigestLog",
             Self::ChatUsageLog => "ChatUsageLog",
+            Self::User => "User",
+            Self::InviteCode => "InviteCode",
         }
     }
 

@@ -6,8 +6,9 @@
 //! - `context`: what each request carries: the [`Viewer`] and fresh per-request [`Loaders`].
 //! - `pagination`: Relay connection arguments, opaque cursors, page windows, size limits.
 //! - `ids`: opaque global IDs (`Type:uuid`, base64url) for every node.
-//! - `query`: the merged query root, one object per domain (`query/<domain>.rs`).
-//! - `inputs`: filter and ordering input objects of the read graph.
+//! - `query`, `mutation`: the merged roots, one object per domain (`query/<domain>.rs`,
+//!   `roots/<domain>.rs`).
+//! - `inputs/<domain>`: GraphQL input objects (filters, orderings, account inputs).
 //! - `types/<thing>`: `#[Object]` wrappers over entity models: the API shape and descriptions.
 //! - `loaders/<relation>`: one batched SQL statement per relation, keyed by parent id.
 //! - `services/<domain>`: business rules and sea-orm queries that are not keyed batches.
@@ -21,25 +22,30 @@ pub mod error;
 pub mod ids;
 pub mod inputs;
 pub mod loaders;
+pub mod mutation;
 pub mod pagination;
 pub mod query;
+pub mod roots;
 pub mod services;
 pub mod stats;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 pub use context::{Loaders, Viewer, ViewerUser};
+pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use services::{auth::AuthConfig, rate_limit::ClientIp};
 
 /// The executable schema type served by Patchbay.
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema. With `db` it can execute; without, it can only print its SDL
-/// (`patchbay export-schema`), which needs no database.
-pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
-    build_schema_with(db, SchemaOptions::default())
+/// (`patchbay export-schema`), which needs no database. `auth` holds the token and rate-limit
+/// settings.
+pub fn build_schema(db: Option<DatabaseConnection>, auth: AuthConfig) -> AppSchema {
+    build_schema_with(db, auth, SchemaOptions::default())
 }
 
 /// Schema-wide switches the server sets from its configuration (the abuse limits themselves are
@@ -59,8 +65,17 @@ impl Default for SchemaOptions {
 }
 
 /// [`build_schema`] with explicit [`SchemaOptions`].
-pub fn build_schema_with(db: Option<DatabaseConnection>, options: SchemaOptions) -> AppSchema {
-    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription);
+pub fn build_schema_with(
+    db: Option<DatabaseConnection>,
+    auth: AuthConfig,
+    options: SchemaOptions,
+) -> AppSchema {
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(auth);
     if !options.field_suggestions {
         builder = builder.disable_suggestions();
     }
@@ -72,7 +87,7 @@ pub fn build_schema_with(db: Option<DatabaseConnection>, options: SchemaOptions)
 
 /// The schema's SDL, exactly as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    build_schema(None).sdl()
+    build_schema(None, AuthConfig::random()).sdl()
 }
 
 /// Attaches what one request needs: the viewer and fresh DataLoaders, so no cache crosses requests.

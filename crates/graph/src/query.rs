@@ -35,6 +35,7 @@ pub struct QueryRoot(
     BrowseQuery,
     HomeQuery,
     AdminQuery,
+    crate::roots::accounts::AccountsQuery,
 );
 
 /// Entry points for creators.

@@ -10,7 +10,7 @@ use axum::{
     response::IntoResponse,
     routing::{any, get},
 };
-use graph::{AppSchema, SchemaOptions, stats::StatementCounter};
+use graph::{AppSchema, AuthConfig, SchemaOptions, stats::StatementCounter};
 use sea_orm::DatabaseConnection;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -64,19 +64,28 @@ pub struct AppState {
     pub metrics: Metrics,
     graphiql: bool,
     cors_origins: Arc<Vec<String>>,
+    /// Token settings, to authenticate requests.
+    pub auth: AuthConfig,
 }
 
 impl AppState {
-    /// State over `db` with the default (development) configuration.
+    /// State over `db` with the default (development) configuration and a random token secret
+    /// (tokens die with the process; for tests).
     pub fn new(db: DatabaseConnection) -> Self {
-        Self::with_config(db, HttpConfig::default())
+        Self::with_config(db, HttpConfig::default(), AuthConfig::random())
+    }
+
+    /// State over `db` with the default HTTP configuration, signing tokens with `auth`.
+    pub fn with_auth(db: DatabaseConnection, auth: AuthConfig) -> Self {
+        Self::with_config(db, HttpConfig::default(), auth)
     }
 
     /// State over `db`, counting its statements.
-    pub fn with_config(mut db: DatabaseConnection, config: HttpConfig) -> Self {
+    pub fn with_config(mut db: DatabaseConnection, config: HttpConfig, auth: AuthConfig) -> Self {
         let statements = StatementCounter::install(&mut db);
         let schema = graph::build_schema_with(
             Some(db.clone()),
+            auth.clone(),
             SchemaOptions {
                 field_suggestions: config.field_suggestions,
             },
@@ -90,6 +99,7 @@ impl AppState {
             metrics: Metrics::global(),
             graphiql: config.graphiql,
             cors_origins: Arc::new(config.cors_origins),
+            auth,
         }
     }
 }

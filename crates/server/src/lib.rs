@@ -11,7 +11,9 @@
 //!   documents), masking, `viewer_for` (who asks).
 //! - `telemetry`: request ids, logging set-up (text or JSON), Prometheus metrics.
 //! - `graphiql`: the offline GraphiQL page and its embedded bundle (built by `build.rs`).
-//! - `run`: the subcommands (`serve`, `migrate`, `seed`, `export-schema`) and graceful shutdown.
+//! - `run`: the subcommands (`serve`, `migrate`, `seed`, `create-admin`, `invite`, `export-schema`)
+//!   and graceful shutdown.
+//! - `secrets`: the token-signing secret (configured, or generated once for the embedded default).
 //!
 //! `main.rs` only parses the command line, sets up logging and turns errors into one line and an
 //! exit code.
@@ -23,6 +25,7 @@ pub mod embedded;
 pub mod graphiql;
 pub mod graphql;
 pub mod run;
+pub mod secrets;
 pub mod telemetry;
 
 pub use app::{AppState, HttpConfig, app};

@@ -3,6 +3,7 @@
 use std::{
     fs,
     future::Future,
+    net::SocketAddr,
     path::Path,
     time::{Duration, Instant},
 };
@@ -15,6 +16,7 @@ use crate::{
     config::{Cli, Command, Profile, SeedScale, ServeArgs},
     database::{self, Source},
     graphql::{GraphqlSettings, limits::Limits, persisted::PersistedQueries},
+    secrets,
 };
 
 /// Runs the command the command line names.
@@ -26,14 +28,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match command {
         Command::ExportSchema { output } => export_schema(output.as_deref()),
         Command::Serve(args) => {
+            // Checked before starting anything: an external database needs a configured secret.
+            if cli.database_url.is_some() {
+                secrets::jwt_secret(cli.jwt_secret.as_deref(), None)?;
+            }
             let source = Source::resolve(cli.database_url.as_deref(), &cli.data_dir).await?;
-            let result = serve(&source, &args, cli.profile).await;
+            let auth = auth_config(cli.jwt_secret.as_deref(), cli.token_ttl, &source);
+            let result = match auth {
+                Ok(auth) => serve(&source, &args, cli.profile, auth).await,
+                Err(err) => Err(err),
+            };
             source.shutdown().await;
             result
         }
         Command::Migrate => {
             let source = Source::resolve(cli.database_url.as_deref(), &cli.data_dir).await?;
             let result = migrate(&source).await;
+            source.shutdown().await;
+            result
+        }
+        Command::CreateAdmin {
+            email,
+            display_name,
+        } => {
+            let password = admin_password()?;
+            let source = Source::resolve(cli.database_url.as_deref(), &cli.data_dir).await?;
+            let result = create_admin(&source, &email, &password, &display_name).await;
+            source.shutdown().await;
+            result
+        }
+        Command::Invite {
+            uses,
+            expires,
+            code,
+        } => {
+            let expires_at = expires.as_deref().map(parse_expiry).transpose()?;
+            let source = Source::resolve(cli.database_url.as_deref(), &cli.data_dir).await?;
+            let result = invite(&source, uses, expires_at, code).await;
             source.shutdown().await;
             result
         }
@@ -117,7 +148,99 @@ pub fn http_config(args: &ServeArgs, profile: Profile) -> anyhow::Result<HttpCon
     })
 }
 
-async fn serve(source: &Source, args: &ServeArgs, profile: Profile) -> anyhow::Result<()> {
+/// Token settings: the configured or generated secret and the configured lifetime.
+fn auth_config(
+    jwt_secret: Option<&str>,
+    token_ttl: std::time::Duration,
+    source: &Source,
+) -> anyhow::Result<graph::AuthConfig> {
+    let embedded_dir = match source {
+        Source::Embedded(pg) => Some(pg.data_dir().to_owned()),
+        Source::External(_) => None,
+    };
+    let secret = secrets::jwt_secret(jwt_secret, embedded_dir.as_deref())?;
+    let mut auth = graph::AuthConfig::new(secret);
+    auth.token_ttl = token_ttl;
+    Ok(auth)
+}
+
+/// The new admin's password: `PATCHBAY_ADMIN_PASSWORD`, else asked twice on the terminal.
+fn admin_password() -> anyhow::Result<String> {
+    if let Some(password) = crate::config::admin_password_from_env() {
+        return Ok(password);
+    }
+    let password = rpassword::prompt_password("New admin password: ")
+        .context("cannot read the password (set PATCHBAY_ADMIN_PASSWORD when not on a terminal)")?;
+    let again = rpassword::prompt_password("Repeat the password: ").context("read password")?;
+    if password != again {
+        anyhow::bail!("the passwords differ");
+    }
+    Ok(password)
+}
+
+/// An RFC 3339 time, or a duration from now (`7d`, `12h`).
+fn parse_expiry(text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&chrono::Utc));
+    }
+    let duration = crate::config::parse_duration(text).map_err(|e| {
+        anyhow::anyhow!("--expires: {e}, or an RFC 3339 time like 2026-12-31T00:00:00Z")
+    })?;
+    Ok(chrono::Utc::now() + chrono::Duration::from_std(duration)?)
+}
+
+async fn open_migrated(source: &Source) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = database::connect(&source.url()).await?;
+    if source.is_embedded() {
+        database::migrate(&db).await?;
+    } else {
+        database::require_migrated(&db).await?;
+    }
+    Ok(db)
+}
+
+async fn create_admin(
+    source: &Source,
+    email: &str,
+    password: &str,
+    display_name: &str,
+) -> anyhow::Result<()> {
+    let db = open_migrated(source).await?;
+    let user = graph::services::users::create_admin(&db, email, password, display_name)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the admin: {e}"))?;
+    println!("created admin {}", user.email);
+    Ok(())
+}
+
+async fn invite(
+    source: &Source,
+    uses: i32,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    code: Option<String>,
+) -> anyhow::Result<()> {
+    let db = open_migrated(source).await?;
+    let invite = graph::services::invites::create_unchecked(
+        &db,
+        None,
+        graph::services::invites::NewInvite {
+            code,
+            uses_remaining: uses,
+            expires_at,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot create the invite code: {e}"))?;
+    println!("{}", invite.code);
+    Ok(())
+}
+
+async fn serve(
+    source: &Source,
+    args: &ServeArgs,
+    profile: Profile,
+    auth: graph::AuthConfig,
+) -> anyhow::Result<()> {
     let config = http_config(args, profile)?;
     let db = database::connect(&source.url()).await?;
     if source.is_embedded() {
@@ -136,7 +259,7 @@ async fn serve(source: &Source, args: &ServeArgs, profile: Profile) -> anyhow::R
         "Patchbay is serving GraphQL at http://{0}/graphql and GraphiQL at http://{0}/graphiql",
         args.addr
     );
-    let router = app(AppState::with_config(db, config));
+    let router = app(AppState::with_config(db, config, auth));
     serve_until(
         listener,
         router,
@@ -157,7 +280,11 @@ pub async fn serve_until(
     deadline: Duration,
 ) -> anyhow::Result<()> {
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
         signal.await;
         tracing::info!("shutting down: finishing in-flight requests");
         let _ = stopping_tx.send(());

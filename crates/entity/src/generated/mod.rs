@@ -16,6 +16,7 @@ pub mod pipeline_events;
 pub mod pipeline_runs;
 pub mod post_attachments;
 pub mod posts;
+pub mod rate_limit_counters;
 pub mod related_technique_links;
 pub mod sea_orm_active_enums;
 pub mod search_logs;

@@ -14,6 +14,7 @@ pub use super::pipeline_events::Entity as PipelineEvents;
 pub use super::pipeline_runs::Entity as PipelineRuns;
 pub use super::post_attachments::Entity as PostAttachments;
 pub use super::posts::Entity as Posts;
+pub use super::rate_limit_counters::Entity as RateLimitCounters;
 pub use super::related_technique_links::Entity as RelatedTechniqueLinks;
 pub use super::search_logs::Entity as SearchLogs;
 pub use super::source_videos::Entity as SourceVideos;

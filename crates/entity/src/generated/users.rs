@@ -21,6 +21,7 @@ pub struct Model {
     pub onboarding_completed: bool,
     pub created_at: DateTime,
     pub updated_at: DateTime,
+    pub tokens_valid_after: Option<DateTime>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

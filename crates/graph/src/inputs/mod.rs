@@ -1,6 +1,7 @@
-//! Input objects of the read graph: filters and orderings, parsed into validated domain values.
-//! Unknown enum values and fields are GraphQL validation errors, never silent no-ops.
+//! Input objects, parsed into validated domain values by the services. Unknown enum values and
+//! fields are GraphQL validation errors, never silent no-ops.
 
+pub mod accounts;
 mod browse;
 
 pub use browse::*;

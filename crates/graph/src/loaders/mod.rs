@@ -5,6 +5,7 @@ mod creators;
 mod read;
 mod sql;
 mod technique_pages;
+mod users;
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ pub use creators::CreatorById;
 pub use read::{ReadLoaders, list, one};
 pub use sql::{Counts, Rows, Windowed};
 pub use technique_pages::{CreatorPageCounts, CreatorPages, PageTags, TagPageCounts, TagPages};
+pub use users::{FollowerCounts, Follows, UserById, UserFollowing, UserFollowingCounts};
 
 /// Column that carries the parent key in batched statements.
 const PARENT: &str = "pb_parent";

@@ -178,4 +178,24 @@ impl Creator {
         .await
         .map(PostConnection)
     }
+
+    /// How many users follow this creator.
+    async fn follower_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let loaders = ctx.data::<Loaders>()?;
+        let n = loaders.follower_counts.load_one(self.0.id).await?;
+        Ok(i64::try_from(n.unwrap_or(0)).unwrap_or(i64::MAX))
+    }
+
+    /// Whether the viewer follows this creator (false when signed out).
+    async fn viewer_follows(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let Some(user) = ctx.data::<crate::Viewer>()?.user() else {
+            return Ok(false);
+        };
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders
+            .follows
+            .load_one((user.id, self.0.id))
+            .await?
+            .unwrap_or(false))
+    }
 }

@@ -6,6 +6,7 @@ mod consent;
 mod creator;
 mod enums;
 mod highlight;
+mod invite_code;
 mod logs;
 pub(crate) mod node;
 mod page_links;
@@ -13,6 +14,7 @@ mod pipeline;
 mod post;
 mod tag;
 mod technique_page;
+mod user;
 mod video;
 
 use async_graphql::{
@@ -27,6 +29,7 @@ pub use consent::{ConsentAuditLog, ConsentAuditLogConnection, VideoConsent};
 pub use creator::{Creator, CreatorConnection, SocialLink};
 pub use enums::*;
 pub use highlight::{GeneratedShort, HighlightCandidate, HighlightCandidateConnection};
+pub use invite_code::{InviteCode, InviteCodeConnection};
 pub use logs::{ChatUsageLog, ContentReport, ContentReportConnection, EmailDigestLog, SearchLog};
 pub use node::Node;
 pub use page_links::{RelatedTechniqueLink, TechniquePageVersion, TechniquePageVersionConnection};
@@ -34,6 +37,7 @@ pub use pipeline::{PipelineEvent, PipelineEventConnection, PipelineRun, Pipeline
 pub use post::{Post, PostAttachment, PostConnection};
 pub use tag::Tag;
 pub use technique_page::{TechniquePage, TechniquePageConnection};
+pub use user::{AuthPayload, DigestFrequency, NotificationPreferences, Role, User, UserConnection};
 pub use video::{
     KeyMoment, KeyMomentConnection, SourceVideo, SourceVideoConnection, TranscriptSegment,
     TranscriptSegmentConnection,

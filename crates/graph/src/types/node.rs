@@ -6,11 +6,17 @@ use uuid::Uuid;
 
 use super::{
     ChatUsageLog, ConsentAuditLog, ContentReport, Creator, EmailDigestLog, GeneratedShort,
-    HighlightCandidate, KeyMoment, PipelineEvent, PipelineRun, Post, PostAttachment,
+    HighlightCandidate, InviteCode, KeyMoment, PipelineEvent, PipelineRun, Post, PostAttachment,
     RelatedTechniqueLink, SearchLog, SourceVideo, Tag, TechniquePage, TechniquePageVersion,
-    TranscriptSegment, VideoConsent, read,
+    TranscriptSegment, User, VideoConsent, read,
 };
-use crate::{context::Loaders, ids::NodeKind, loaders::one};
+use crate::{
+    context::{Loaders, Viewer},
+    ids::NodeKind,
+    loaders::one,
+    services,
+};
+use sea_orm::DatabaseConnection;
 
 /// An object with an opaque global ID, refetchable with `node(id:)`.
 #[derive(Interface)]
@@ -56,6 +62,10 @@ pub enum Node {
     EmailDigestLog(EmailDigestLog),
     /// A chat usage log row.
     ChatUsageLog(ChatUsageLog),
+    /// A user account (visible to the user and admins).
+    User(User),
+    /// An invite code (visible to admins).
+    InviteCode(InviteCode),
 }
 
 /// The node of `kind` keyed `key`, or `None` when it does not exist or the viewer may not see it.
@@ -125,5 +135,25 @@ pub(crate) async fn load_node(
         NodeKind::ChatUsageLog => one(&l.chat_by_id, key)
             .await?
             .map(|m| Node::ChatUsageLog(ChatUsageLog(m))),
+        NodeKind::User => {
+            let viewer = ctx.data::<Viewer>()?;
+            if !(viewer.is_admin() || viewer.user().is_some_and(|u| u.id == key)) {
+                return Ok(None);
+            }
+            ctx.data::<Loaders>()?
+                .user_by_id
+                .load_one(key)
+                .await?
+                .map(|m| Node::User(User::of(m)))
+        }
+        NodeKind::InviteCode => {
+            if !ctx.data::<Viewer>()?.is_admin() {
+                return Ok(None);
+            }
+            let db = ctx.data::<DatabaseConnection>()?;
+            services::invites::by_id(db, key)
+                .await?
+                .map(|m| Node::InviteCode(InviteCode(m)))
+        }
     })
 }

@@ -100,6 +100,7 @@ pub(super) async fn accounts(
         onboarding_completed: true,
         created_at: at(-days_ago * DAY),
         updated_at: at(-days_ago * DAY + 3_600),
+        tokens_valid_after: None,
     };
     let admin = user(
         0,

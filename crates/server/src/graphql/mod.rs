@@ -9,7 +9,10 @@ pub mod limits;
 pub mod persisted;
 pub mod protocol;
 
-use std::time::{Duration, Instant};
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
 
 use async_graphql::{
     ServerError, Variables,
@@ -17,7 +20,7 @@ use async_graphql::{
 };
 use axum::{
     body::to_bytes,
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     http::{HeaderMap, Method, StatusCode, header},
     response::Response,
 };
@@ -57,9 +60,15 @@ impl Default for GraphqlSettings {
     }
 }
 
-/// Who is asking. Anonymous until authentication lands; then this reads the bearer token.
-async fn viewer_for(_state: &AppState, _headers: &HeaderMap) -> Result<Viewer, HttpError> {
-    Ok(Viewer::Anonymous)
+/// Who is asking: the bearer token's user (re-read from the database), or anonymous. An invalid,
+/// expired or revoked token is refused (`UNAUTHENTICATED`, 401) before anything executes.
+async fn viewer_for(state: &AppState, headers: &HeaderMap) -> Result<Viewer, HttpError> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or("\u{fffd}"));
+    graph::services::auth::authenticate(&state.db, &state.auth, authorization)
+        .await
+        .map_err(|err| HttpError::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", err.to_string()))
 }
 
 /// `GET /graphql` and `POST /graphql`.
@@ -123,6 +132,10 @@ async fn handle(
     let settings = &state.settings;
     let method = request.method().clone();
     let headers = request.headers().clone();
+    let client_ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| graph::ClientIp(info.0.ip()));
     let body = if method == Method::GET {
         PostBody::Single(Params::from_query_string(
             request.uri().query().unwrap_or(""),
@@ -153,17 +166,25 @@ async fn handle(
     let viewer = viewer_for(state, &headers).await?;
     match body {
         PostBody::Single(params) => {
-            let one = execute(state, params, &method, media, viewer, request_id).await?;
+            let one = execute(state, params, &method, media, viewer, client_ip, request_id).await?;
             let response = json_response(one.status, media, &one.body);
             Ok((response, one.outcome))
         }
         PostBody::Batch(items) => {
             let mut bodies = Vec::with_capacity(items.len());
             for params in items {
-                let one = execute(state, params, &method, media, viewer.clone(), request_id)
-                    .await
-                    .map(|one| one.body)
-                    .unwrap_or_else(|e| error_body(e.code, &e.message, request_id));
+                let one = execute(
+                    state,
+                    params,
+                    &method,
+                    media,
+                    viewer.clone(),
+                    client_ip,
+                    request_id,
+                )
+                .await
+                .map(|one| one.body)
+                .unwrap_or_else(|e| error_body(e.code, &e.message, request_id));
                 bodies.push(one);
             }
             let response = json_response(StatusCode::OK, media, &Value::Array(bodies));
@@ -207,6 +228,7 @@ async fn execute(
     method: &Method,
     media: MediaType,
     viewer: Viewer,
+    client_ip: Option<graph::ClientIp>,
     request_id: &str,
 ) -> Result<Executed, HttpError> {
     let settings = &state.settings;
@@ -285,7 +307,10 @@ async fn execute(
     if !settings.introspection {
         request = request.disable_introspection();
     }
-    let request = graph::prepare_request(request, &state.db, viewer);
+    let mut request = graph::prepare_request(request, &state.db, viewer);
+    if let Some(ip) = client_ip {
+        request = request.data(ip);
+    }
     let span = tracing::info_span!("graphql", request_id = %request_id);
     let executed = tokio::time::timeout(
         settings.timeout,

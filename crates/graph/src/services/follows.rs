@@ -1,0 +1,60 @@
+//! Fans following creators: idempotent follow (`INSERT … ON CONFLICT DO NOTHING`) and unfollow.
+
+use entity::creators;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement};
+use uuid::Uuid;
+
+use crate::{
+    context::Viewer,
+    error::{ServiceError, ServiceResult},
+    services::auth::require_user,
+};
+
+async fn creator(db: &DatabaseConnection, creator_id: Uuid) -> ServiceResult<creators::Model> {
+    creators::Entity::find_by_id(creator_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("creator"))
+}
+
+/// The viewer follows `creator_id`; following twice leaves one row.
+pub async fn follow(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    creator_id: Uuid,
+) -> ServiceResult<creators::Model> {
+    let me = require_user(viewer)?;
+    let creator = creator(db, creator_id).await?;
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO creator_follows (user_id, creator_id) VALUES ($1, $2) \
+         ON CONFLICT (user_id, creator_id) DO NOTHING",
+        [me.id.into(), creator_id.into()],
+    ))
+    .await
+    .map_err(|err| match err.sql_err() {
+        // The creator was deleted between the check and the insert.
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+            ServiceError::NotFound("creator")
+        }
+        _ => ServiceError::Db(err),
+    })?;
+    Ok(creator)
+}
+
+/// The viewer stops following `creator_id` (a no-op when not following).
+pub async fn unfollow(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    creator_id: Uuid,
+) -> ServiceResult<creators::Model> {
+    let me = require_user(viewer)?;
+    let creator = creator(db, creator_id).await?;
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "DELETE FROM creator_follows WHERE user_id = $1 AND creator_id = $2",
+        [me.id.into(), creator_id.into()],
+    ))
+    .await?;
+    Ok(creator)
+}

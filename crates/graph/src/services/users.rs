@@ -1,0 +1,448 @@
+//! Accounts: registration with an invite code, login, the viewer's own settings, and the admin's
+//! user management. Who may do what is decided here.
+
+use chrono::Utc;
+use entity::{creators, sea_orm_active_enums::UserRole, users};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    sea_query::{Expr, ExprTrait, extension::postgres::PgExpr},
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    context::Viewer,
+    error::{ServiceError, ServiceResult},
+    pagination::Window,
+    services::{
+        auth::{
+            self, AuthConfig, PasswordCheck, hash_password, require_admin, require_user,
+            validate_password, verify_password,
+        },
+        rate_limit::{self, ClientIp},
+    },
+};
+
+/// Longest display name accepted.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
+
+/// Trims and lower-cases an email and checks its shape.
+pub fn normalize_email(email: &str, argument: &str) -> ServiceResult<String> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 255
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !email.chars().any(char::is_whitespace);
+    if valid {
+        Ok(email)
+    } else {
+        Err(ServiceError::invalid(
+            argument,
+            "this is not a valid email address",
+        ))
+    }
+}
+
+/// Trims a display name and checks its length.
+pub fn normalize_display_name(name: &str, argument: &str) -> ServiceResult<String> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_DISPLAY_NAME_CHARS {
+        return Err(ServiceError::invalid(
+            argument,
+            format!("the display name needs 1 to {MAX_DISPLAY_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// What `register` needs.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// Email (trimmed and lower-cased here).
+    pub email: String,
+    /// Plain password (hashed here, never stored or logged).
+    pub password: String,
+    /// Display name.
+    pub display_name: String,
+    /// The invite code.
+    pub invite_code: String,
+}
+
+/// A signed-in user and their fresh access token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The access token.
+    pub token: String,
+    /// The user.
+    pub user: users::Model,
+}
+
+/// Registers a user with an invite code: the code's use and the new user commit together, so a
+/// code with N uses admits exactly N registrations however many arrive at once.
+pub async fn register(
+    db: &DatabaseConnection,
+    config: &AuthConfig,
+    ip: Option<ClientIp>,
+    input: Registration,
+) -> ServiceResult<Session> {
+    let email = normalize_email(&input.email, "email")?;
+    rate_limit::check(db, "register", ip, &email, config.register_limit).await?;
+    validate_password(&input.password, "password")?;
+    let display_name = normalize_display_name(&input.display_name, "displayName")?;
+    let code = input.invite_code.trim();
+    if code.is_empty() {
+        return Err(ServiceError::invalid(
+            "inviteCode",
+            "an invite code is required",
+        ));
+    }
+    let hashed = hash_password(&input.password).await?;
+    let txn = db.begin().await?;
+    // The row lock of this UPDATE serialises concurrent uses; the predicate is re-checked after
+    // waiting, so the count never goes below zero.
+    let used = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE invite_codes SET uses_remaining = uses_remaining - 1 \
+             WHERE code = $1 AND uses_remaining > 0 \
+               AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'utc'))",
+            [code.into()],
+        ))
+        .await?;
+    if used.rows_affected() != 1 {
+        return Err(ServiceError::invalid(
+            "inviteCode",
+            "this invite code does not exist, has expired or has been used up",
+        ));
+    }
+    let user = users::ActiveModel {
+        email: Set(email),
+        hashed_password: Set(hashed),
+        display_name: Set(display_name),
+        role: Set(UserRole::Creator),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(ServiceError::conflict_on("email"))?;
+    txn.commit().await?;
+    let token = auth::issue_token(config, &user)?;
+    Ok(Session { token, user })
+}
+
+fn bad_credentials() -> ServiceError {
+    ServiceError::Unauthenticated("wrong email or password".to_owned())
+}
+
+/// Signs in: the same error, after the same work, for an unknown email, a wrong password and an
+/// inactive account. A legacy bcrypt hash is replaced with argon2id on success.
+pub async fn login(
+    db: &DatabaseConnection,
+    config: &AuthConfig,
+    ip: Option<ClientIp>,
+    email: &str,
+    password: &str,
+) -> ServiceResult<Session> {
+    let email = email.trim().to_lowercase();
+    rate_limit::check(db, "login", ip, &email, config.login_limit).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?;
+    let check = verify_password(user.as_ref().map(|u| u.hashed_password.clone()), password).await;
+    let Some(user) = user else {
+        return Err(bad_credentials());
+    };
+    if check == PasswordCheck::Mismatch || !user.is_active {
+        return Err(bad_credentials());
+    }
+    let user = if check == PasswordCheck::OkNeedsUpgrade {
+        let hashed = hash_password(password).await?;
+        let mut active: users::ActiveModel = user.into();
+        active.hashed_password = Set(hashed);
+        active.update(db).await?
+    } else {
+        user
+    };
+    let token = auth::issue_token(config, &user)?;
+    Ok(Session { token, user })
+}
+
+/// The user with this id, if any.
+pub async fn by_id(db: &DatabaseConnection, id: Uuid) -> ServiceResult<Option<users::Model>> {
+    Ok(users::Entity::find_by_id(id).one(db).await?)
+}
+
+async fn must_find(db: &impl ConnectionTrait, id: Uuid) -> ServiceResult<users::Model> {
+    users::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("user"))
+}
+
+/// The signed-in viewer's own row.
+pub async fn me(db: &DatabaseConnection, viewer: &Viewer) -> ServiceResult<Option<users::Model>> {
+    match viewer.user() {
+        Some(user) => by_id(db, user.id).await,
+        None => Ok(None),
+    }
+}
+
+fn now() -> chrono::NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// Changes the viewer's password after checking the current one; tokens issued before are revoked
+/// and a fresh token is returned.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    config: &AuthConfig,
+    viewer: &Viewer,
+    current: &str,
+    new: &str,
+) -> ServiceResult<Session> {
+    let me = require_user(viewer)?;
+    validate_password(new, "newPassword")?;
+    let user = must_find(db, me.id).await?;
+    if verify_password(Some(user.hashed_password.clone()), current).await == PasswordCheck::Mismatch
+    {
+        return Err(ServiceError::invalid(
+            "currentPassword",
+            "the current password is wrong",
+        ));
+    }
+    let hashed = hash_password(new).await?;
+    let mut active: users::ActiveModel = user.into();
+    active.hashed_password = Set(hashed);
+    active.tokens_valid_after = Set(Some(now()));
+    let user = active.update(db).await?;
+    let token = auth::issue_token(config, &user)?;
+    Ok(Session { token, user })
+}
+
+/// Changes the viewer's display name.
+pub async fn update_profile(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    display_name: &str,
+) -> ServiceResult<users::Model> {
+    let me = require_user(viewer)?;
+    let display_name = normalize_display_name(display_name, "displayName")?;
+    let mut active: users::ActiveModel = must_find(db, me.id).await?.into();
+    active.display_name = Set(display_name);
+    Ok(active.update(db).await?)
+}
+
+/// Marks the viewer's onboarding as done (idempotent).
+pub async fn complete_onboarding(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+) -> ServiceResult<users::Model> {
+    let me = require_user(viewer)?;
+    let mut active: users::ActiveModel = must_find(db, me.id).await?.into();
+    active.onboarding_completed = Set(true);
+    Ok(active.update(db).await?)
+}
+
+/// How often digests are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestFrequency {
+    /// Every day.
+    Daily,
+    /// Every week.
+    Weekly,
+}
+
+impl DigestFrequency {
+    /// The value stored in `notification_preferences.digest_frequency`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+        }
+    }
+}
+
+/// Stores the viewer's notification preferences in the JSONB column; unset fields keep their value.
+pub async fn update_notification_preferences(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    digest_enabled: Option<bool>,
+    digest_frequency: Option<DigestFrequency>,
+) -> ServiceResult<users::Model> {
+    let me = require_user(viewer)?;
+    let user = must_find(db, me.id).await?;
+    let mut prefs = user.notification_preferences.clone();
+    if !prefs.is_object() {
+        prefs = json!({});
+    }
+    if let Some(map) = prefs.as_object_mut() {
+        if let Some(enabled) = digest_enabled {
+            map.insert("digest_enabled".into(), json!(enabled));
+        }
+        if let Some(freq) = digest_frequency {
+            map.insert("digest_frequency".into(), json!(freq.as_str()));
+        }
+    }
+    let mut active: users::ActiveModel = user.into();
+    active.notification_preferences = Set(prefs);
+    Ok(active.update(db).await?)
+}
+
+/// The admin's filter over users.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Only this role.
+    pub role: Option<UserRole>,
+    /// Only active (true) or deactivated (false) users.
+    pub active: Option<bool>,
+    /// Case-insensitive substring of email or display name.
+    pub search: Option<String>,
+}
+
+fn filtered(filter: &UserFilter) -> sea_orm::Select<users::Entity> {
+    let mut query = users::Entity::find();
+    if let Some(role) = filter.role {
+        query = query.filter(users::Column::Role.eq(role));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(users::Column::IsActive.eq(active));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!(
+            "%{}%",
+            search
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query = query.filter(
+            Expr::col(users::Column::Email)
+                .ilike(pattern.clone())
+                .or(Expr::col(users::Column::DisplayName).ilike(pattern)),
+        );
+    }
+    query
+}
+
+/// Admins only: a window of users matching `filter`, ordered by email.
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &UserFilter,
+    window: Window,
+) -> ServiceResult<Vec<users::Model>> {
+    require_admin(viewer)?;
+    Ok(filtered(filter)
+        .order_by_asc(users::Column::Email)
+        .order_by_asc(users::Column::Id)
+        .offset(window.offset)
+        .limit(window.fetch())
+        .all(db)
+        .await?)
+}
+
+/// Admins only: how many users match `filter`.
+pub async fn count(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &UserFilter,
+) -> ServiceResult<u64> {
+    require_admin(viewer)?;
+    Ok(filtered(filter).count(db).await?)
+}
+
+/// Admins only: changes a user's role. An admin cannot demote themselves (no lock-out).
+pub async fn set_role(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    user_id: Uuid,
+    role: UserRole,
+) -> ServiceResult<users::Model> {
+    let admin = require_admin(viewer)?;
+    if admin.id == user_id && role != UserRole::Admin {
+        return Err(ServiceError::invalid(
+            "userId",
+            "admins cannot demote themselves",
+        ));
+    }
+    let mut active: users::ActiveModel = must_find(db, user_id).await?.into();
+    active.role = Set(role);
+    Ok(active.update(db).await?)
+}
+
+/// Admins only: (de)activates a user; deactivation revokes their tokens at once.
+pub async fn set_active(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    user_id: Uuid,
+    is_active: bool,
+) -> ServiceResult<users::Model> {
+    let admin = require_admin(viewer)?;
+    if admin.id == user_id && !is_active {
+        return Err(ServiceError::invalid(
+            "userId",
+            "admins cannot deactivate themselves",
+        ));
+    }
+    let mut active: users::ActiveModel = must_find(db, user_id).await?.into();
+    active.is_active = Set(is_active);
+    if !is_active {
+        active.tokens_valid_after = Set(Some(now()));
+    }
+    Ok(active.update(db).await?)
+}
+
+/// Admins only: links a user to the creator they curate (or unlinks with `None`).
+pub async fn link_creator(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    user_id: Uuid,
+    creator_id: Option<Uuid>,
+) -> ServiceResult<users::Model> {
+    require_admin(viewer)?;
+    if let Some(creator_id) = creator_id {
+        creators::Entity::find_by_id(creator_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("creator"))?;
+    }
+    let mut active: users::ActiveModel = must_find(db, user_id).await?.into();
+    active.creator_id = Set(creator_id);
+    Ok(active.update(db).await?)
+}
+
+/// Creates an admin account (the `patchbay create-admin` bootstrap; no viewer involved).
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+    display_name: &str,
+) -> ServiceResult<users::Model> {
+    let email = normalize_email(email, "email")?;
+    validate_password(password, "password")?;
+    let display_name = normalize_display_name(display_name, "displayName")?;
+    let hashed = hash_password(password).await?;
+    users::ActiveModel {
+        email: Set(email),
+        hashed_password: Set(hashed),
+        display_name: Set(display_name),
+        role: Set(UserRole::Admin),
+        onboarding_completed: Set(true),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(ServiceError::conflict_on("email"))
+}
