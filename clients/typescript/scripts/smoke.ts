@@ -3,13 +3,18 @@
 import assert from 'node:assert/strict';
 import {
   CreatorPageDocument,
+  FollowDocument,
+  LoginDocument,
+  RegisterDocument,
+  UnfollowDocument,
   HomeCreatorsDocument,
   TagPageDocument,
   TechniquePageDocument,
   patchbayClient,
 } from '../src/client';
 
-const client = patchbayClient(`${process.env.PATCHBAY_URL ?? 'http://127.0.0.1:8000'}/graphql`);
+const endpoint = `${process.env.PATCHBAY_URL ?? 'http://127.0.0.1:8000'}/graphql`;
+const client = patchbayClient(endpoint);
 
 const home = await client.request(HomeCreatorsDocument, { first: 5 });
 assert.ok(home.creators.totalCount > 0, 'home: creators exist');
@@ -37,4 +42,24 @@ assert.ok(
 const missing = await client.request(CreatorPageDocument, { slug: 'no-such-creator' });
 assert.equal(missing.creator, null, 'unknown slug: null');
 
-console.log('TypeScript client: 5 operations answered as expected');
+// Sign up with the demo invite code, log in, follow and unfollow as that user.
+const email = `smoke-${Date.now()}@example.com`;
+const password = 'correct horse battery staple';
+const registered = await client.request(RegisterDocument, {
+  input: { email, password, displayName: 'Smoke Test', inviteCode: 'WELCOME-PATCHBAY' },
+});
+assert.ok(registered.register.token.length > 20, 'register: a token');
+const login = await client.request(LoginDocument, { email, password });
+assert.equal(login.login.user.email, email, 'login: the signed-in user sees their email');
+const signedIn = patchbayClient(endpoint, { authorization: `Bearer ${login.login.token}` });
+const creatorId = creatorPage.creator?.id;
+assert.ok(creatorId, 'creator page: the creator has an id');
+const followed = await signedIn.request(FollowDocument, { creatorId });
+assert.equal(followed.followCreator.viewerFollows, true, 'follow: now following');
+const again = await signedIn.request(FollowDocument, { creatorId });
+assert.equal(again.followCreator.followerCount, followed.followCreator.followerCount, 'follow is idempotent');
+const unfollowed = await signedIn.request(UnfollowDocument, { creatorId });
+assert.equal(unfollowed.unfollowCreator.viewerFollows, false, 'unfollow: no longer following');
+assert.equal(unfollowed.unfollowCreator.followerCount, followed.followCreator.followerCount - 1, 'unfollow: one follower fewer');
+
+console.log('TypeScript client: 9 operations answered as expected');
