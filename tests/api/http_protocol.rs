@@ -369,3 +369,28 @@ async fn trusted_documents_run_only_registered_operations() {
         Some("PERSISTED_QUERY_NOT_ALLOWED")
     );
 }
+
+#[tokio::test]
+async fn a_request_over_its_time_limit_is_cut_off() {
+    let mut config = HttpConfig::default();
+    // Nested relations wait for their DataLoader batch (1 ms at least per level), so this query
+    // cannot finish within a millisecond; the flat one below is given a generous limit instead.
+    config.graphql.timeout = std::time::Duration::from_millis(1);
+    let (_s, router) = router_with(config).await;
+    let slow = r#"{"query":"{ creators { nodes { techniquePages { nodes { tags { name } creator { name } } } } } }"}"#;
+    let reply = send(&router, post(slow, GQL)).await;
+    assert_eq!(reply.status, 503, "{}", reply.body);
+    assert_eq!(support::error_code(&reply.body), Some("REQUEST_TIMEOUT"));
+    assert!(
+        reply
+            .body
+            .get("data")
+            .is_none_or(serde_json::Value::is_null)
+    );
+
+    let mut config = HttpConfig::default();
+    config.graphql.timeout = std::time::Duration::from_secs(10);
+    let (_s, router) = router_with(config).await;
+    let reply = send(&router, post(slow, GQL)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
