@@ -10,6 +10,10 @@ base=${admin%/*}
 psql "$admin" -qc "CREATE DATABASE $scratch"
 trap 'psql "$admin" -qc "DROP DATABASE IF EXISTS $scratch"' EXIT
 DATABASE_URL="$base/$scratch" cargo run -q -p patchbay-migration -- up
+# Generated columns (search vectors) are written and read by the database only: leave them out.
+psql "$base/$scratch" -qAt -c "SELECT format('ALTER TABLE %I DROP COLUMN %I;', table_name, column_name)
+    FROM information_schema.columns WHERE table_schema = 'public' AND is_generated = 'ALWAYS'" \
+    | psql "$base/$scratch" -q
 rm -rf crates/entity/src/generated
 sea-orm-cli generate entity -u "$base/$scratch" -o crates/entity/src/generated \
     --with-serde both --with-copy-enums --compact-format --banner-version major

@@ -9,6 +9,8 @@
 //! - `m20261123_000005_operations`: content reports, search logs, pipeline runs and events, digest and
 //!   chat usage logs.
 //! - `m20261124_000010_auth`: `users.tokens_valid_after` (token revocation), rate-limit counters.
+//! - `m20261124_000020_search`: full-text search configuration, generated `search_vector` columns
+//!   with GIN indexes on creators, technique pages, key moments and transcript segments.
 //!
 //! Migrations are written as PostgreSQL DDL (the only database Patchbay supports): native enum types,
 //! `text[]`, `jsonb`, partial and expression indexes are stated exactly as the database stores them.
@@ -22,6 +24,7 @@ mod m20261123_000003_accounts;
 mod m20261123_000004_highlights_posts;
 mod m20261123_000005_operations;
 mod m20261124_000010_auth;
+mod m20261124_000020_search;
 
 /// Every migration of Patchbay, in order.
 #[derive(Debug)]
@@ -37,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_highlights_posts::Migration),
             Box::new(m20261123_000005_operations::Migration),
             Box::new(m20261124_000010_auth::Migration),
+            Box::new(m20261124_000020_search::Migration),
         ]
     }
 }

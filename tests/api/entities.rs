@@ -8,8 +8,9 @@ use sea_orm::{ConnectionTrait, DbBackend, EntityName, EntityTrait, Iterable, Sta
 async fn db_columns(db: &sea_orm::DatabaseConnection, table: &str) -> BTreeSet<String> {
     db.query_all_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
+        // Generated columns (the search vectors) belong to the database alone: no entity has them.
         "SELECT column_name FROM information_schema.columns \
-         WHERE table_schema = 'public' AND table_name = $1",
+         WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER'",
         [table.into()],
     ))
     .await

@@ -17,6 +17,7 @@ mod http_protocol;
 mod rate_limits;
 mod read_graph;
 mod schema;
+mod search;
 mod seed_data;
 mod statements;
 mod tokens;

@@ -257,6 +257,49 @@ async fn only_kb_included_public_videos_are_public_sources_of_a_page() {
 }
 
 #[tokio::test]
+async fn search_finds_moments_and_transcripts_of_visible_kb_included_videos_only() {
+    let t = support::test_db().await;
+    let w = world(&t).await;
+    let viewers = Viewers::new(w.creator, w.other);
+    let moment = |i: usize| encode(NodeKind::KeyMoment, w.moment_of[i].1).0;
+    let segment = |i: usize| encode(NodeKind::TranscriptSegment, w.segment_of[i].1).0;
+    for (viewer, privileged) in viewers.all() {
+        // Curators see the withheld and revoked videos' material; nobody finds the video
+        // without knowledge-base consent (index 3), admins included.
+        let visible: Vec<usize> = if privileged { vec![0, 1, 2] } else { vec![0] };
+        for (query, id) in [
+            ("moment", &moment as &dyn Fn(usize) -> String),
+            ("words", &segment),
+        ] {
+            let r = t
+                .execute_as_viewer(
+                    viewer.clone(),
+                    "query($q: String!) { search(query: $q) { totalCount
+                       nodes { ... on KeyMoment { id } ... on TranscriptSegment { id } } } }",
+                    json!({ "q": query }),
+                )
+                .await;
+            assert_eq!(r["errors"], Value::Null, "{r}");
+            let mut found: Vec<String> = r["data"]["search"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_owned())
+                .collect();
+            found.sort();
+            let mut expected: Vec<String> = visible.iter().map(|&i| id(i)).collect();
+            expected.sort();
+            assert_eq!(found, expected, "{viewer:?} searching {query}: {r}");
+            assert_eq!(
+                r["data"]["search"]["totalCount"],
+                visible.len(),
+                "{viewer:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn drafts_highlights_shorts_versions_consent_and_runs_are_for_curators() {
     let t = support::test_db().await;
     let w = world(&t).await;

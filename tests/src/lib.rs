@@ -202,6 +202,29 @@ impl TestDb {
         variables: Value,
     ) -> Value {
         let schema = graph::build_schema(Some(self.db.clone()), self.auth.clone());
+        self.execute_on(&schema, viewer, query, variables).await
+    }
+
+    /// A schema over this database whose search-log writer the test holds (to flush it).
+    pub fn logging_schema(&self) -> (graph::AppSchema, graph::SearchLogWriter) {
+        let log = graph::SearchLogWriter::new(self.db.clone());
+        let schema = graph::build_schema_with_log(
+            Some(self.db.clone()),
+            self.auth.clone(),
+            graph::SchemaOptions::default(),
+            Some(log.clone()),
+        );
+        (schema, log)
+    }
+
+    /// Runs `query` with `variables` on `schema` as `viewer`.
+    pub async fn execute_on(
+        &self,
+        schema: &graph::AppSchema,
+        viewer: graph::Viewer,
+        query: &str,
+        variables: Value,
+    ) -> Value {
         let request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables));
         let request = graph::prepare_request(request, &self.db, viewer);

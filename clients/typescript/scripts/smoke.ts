@@ -5,6 +5,8 @@ import {
   CreatorPageDocument,
   FollowDocument,
   LoginDocument,
+  PopularSearchesDocument,
+  SearchDocument,
   RegisterDocument,
   UnfollowDocument,
   HomeCreatorsDocument,
@@ -62,4 +64,29 @@ const unfollowed = await signedIn.request(UnfollowDocument, { creatorId });
 assert.equal(unfollowed.unfollowCreator.viewerFollows, false, 'unfollow: no longer following');
 assert.equal(unfollowed.unfollowCreator.followerCount, followed.followCreator.followerCount - 1, 'unfollow: one follower fewer');
 
-console.log('TypeScript client: 9 operations answered as expected');
+// Search the title of a page seen above, as the search box would (the last word a prefix).
+const title = pages[0].title;
+const words = title.split(/\s+/);
+const typed = words.length > 1 ? `${words[0]} ${words[1].slice(0, 3)}` : words[0].slice(0, 3);
+const normalized = typed.toLowerCase();
+const found = await client.request(SearchDocument, { query: typed, first: 100 });
+assert.ok(found.search.totalCount > 0, 'search: finds something');
+const hit = found.search.edges.find(
+  (e) => e.node.__typename === 'TechniquePage' && e.node.slug === pages[0].slug,
+);
+assert.ok(hit, `search: "${typed}" finds the page titled "${title}"`);
+assert.ok(hit.snippets.some((s) => s.highlights.length > 0 && s.html.includes('<mark>')), 'search: highlighted snippet');
+const onlyCreators = await client.request(SearchDocument, { query: typed, types: ['CREATOR'] });
+assert.ok(
+  onlyCreators.search.edges.every((e) => e.node.__typename === 'Creator'),
+  'search: types narrows the kinds of results',
+);
+// The first-page searches above are logged in the background; they show up as popular soon.
+let popular: string[] = [];
+for (let attempt = 0; attempt < 50 && !popular.includes(normalized); attempt++) {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  popular = (await client.request(PopularSearchesDocument, { limit: 100 })).popularSearches.map((p) => p.query);
+}
+assert.ok(popular.includes(normalized), `popular searches: "${typed}" is listed`);
+
+console.log('TypeScript client: 11 operations answered as expected');

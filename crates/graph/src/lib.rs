@@ -36,7 +36,7 @@ use sea_orm::DatabaseConnection;
 pub use context::{Loaders, Viewer, ViewerUser};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
-pub use services::{auth::AuthConfig, rate_limit::ClientIp};
+pub use services::{auth::AuthConfig, rate_limit::ClientIp, search_log::SearchLogWriter};
 
 /// The executable schema type served by Patchbay.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -70,6 +70,18 @@ pub fn build_schema_with(
     auth: AuthConfig,
     options: SchemaOptions,
 ) -> AppSchema {
+    let search_log = db.clone().map(SearchLogWriter::new);
+    build_schema_with_log(db, auth, options, search_log)
+}
+
+/// [`build_schema_with`] writing the search log through `search_log`, which the caller keeps to
+/// flush it on shutdown. A new writer starts its task on the first search it logs.
+pub fn build_schema_with_log(
+    db: Option<DatabaseConnection>,
+    auth: AuthConfig,
+    options: SchemaOptions,
+    search_log: Option<SearchLogWriter>,
+) -> AppSchema {
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -78,6 +90,9 @@ pub fn build_schema_with(
     .data(auth);
     if !options.field_suggestions {
         builder = builder.disable_suggestions();
+    }
+    if let Some(search_log) = search_log {
+        builder = builder.data(search_log);
     }
     match db {
         Some(db) => builder.data(db).finish(),

@@ -6,12 +6,14 @@ mod browse;
 mod home;
 mod media;
 mod node;
+mod search;
 
 pub use admin::AdminQuery;
 pub use browse::BrowseQuery;
 pub use home::{GenreCount, HomeQuery, TagCount, TagFacetOrder, TopicCategoryCount};
 pub use media::MediaQuery;
 pub use node::NodeQuery;
+pub use search::SearchQuery;
 
 use async_graphql::{Context, MergedObject, Object};
 use sea_orm::DatabaseConnection;
@@ -35,6 +37,7 @@ pub struct QueryRoot(
     BrowseQuery,
     HomeQuery,
     AdminQuery,
+    SearchQuery,
     crate::roots::accounts::AccountsQuery,
 );
 

@@ -66,6 +66,8 @@ pub struct AppState {
     cors_origins: Arc<Vec<String>>,
     /// Token settings, to authenticate requests.
     pub auth: AuthConfig,
+    /// The background search-log writer, flushed on shutdown.
+    pub search_log: graph::SearchLogWriter,
 }
 
 impl AppState {
@@ -83,12 +85,14 @@ impl AppState {
     /// State over `db`, counting its statements.
     pub fn with_config(mut db: DatabaseConnection, config: HttpConfig, auth: AuthConfig) -> Self {
         let statements = StatementCounter::install(&mut db);
-        let schema = graph::build_schema_with(
+        let search_log = graph::SearchLogWriter::new(db.clone());
+        let schema = graph::build_schema_with_log(
             Some(db.clone()),
             auth.clone(),
             SchemaOptions {
                 field_suggestions: config.field_suggestions,
             },
+            Some(search_log.clone()),
         );
         Self {
             schema,
@@ -100,6 +104,7 @@ impl AppState {
             graphiql: config.graphiql,
             cors_origins: Arc::new(config.cors_origins),
             auth,
+            search_log,
         }
     }
 }

@@ -259,14 +259,21 @@ async fn serve(
         "Patchbay is serving GraphQL at http://{0}/graphql and GraphiQL at http://{0}/graphiql",
         args.addr
     );
-    let router = app(AppState::with_config(db, config, auth));
+    let state = AppState::with_config(db, config, auth);
+    let search_log = state.search_log.clone();
     serve_until(
         listener,
-        router,
+        app(state),
         shutdown_signal(),
         Duration::from_secs(args.shutdown_timeout_secs),
     )
     .await?;
+    if tokio::time::timeout(Duration::from_secs(5), search_log.flush())
+        .await
+        .is_err()
+    {
+        tracing::warn!("search log rows still unwritten after 5 s; giving up on them");
+    }
     tracing::info!("stopped");
     Ok(())
 }

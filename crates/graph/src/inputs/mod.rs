@@ -3,5 +3,7 @@
 
 pub mod accounts;
 mod browse;
+mod search;
 
 pub use browse::*;
+pub use search::*;

@@ -1,16 +1,39 @@
-//! Admin-only root lists.
+//! Admin-only root lists: content reports and the search, email digest and chat usage logs.
 
 use async_graphql::{Context, Object};
-use entity::content_reports;
-use sea_orm::{EntityTrait, QueryOrder};
+use entity::{chat_usage_logs, content_reports, email_digest_logs, search_logs};
+use sea_orm::{EntityTrait, QueryOrder, Select};
 
 use super::browse::listing_connection;
 use crate::{
     error::ServiceError,
-    pagination::PageArgs,
+    pagination::{Page, PageArgs},
     services::browse::Listing,
-    types::{ContentReport, ContentReportConnection, read},
+    types::{
+        ChatUsageLog, ChatUsageLogConnection, ContentReport, ContentReportConnection,
+        EmailDigestLog, EmailDigestLogConnection, SearchLog, SearchLogConnection, read,
+    },
 };
+
+/// A root list for admins only: anyone else gets `FORBIDDEN` naming `what`.
+async fn admin_list<E, N>(
+    ctx: &Context<'_>,
+    what: &str,
+    args: (Option<String>, Option<String>, Option<i32>, Option<i32>),
+    select: Select<E>,
+    node: impl Fn(E::Model) -> N,
+) -> async_graphql::Result<Page<N>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    if !read(ctx)?.scope.is_admin() {
+        return Err(ServiceError::Forbidden(format!("{what} are for admins")).into());
+    }
+    let (after, before, first, last) = args;
+    let args = PageArgs::new(after, before, first, last)?;
+    listing_connection(ctx, args, Listing::new(select), node).await
+}
 
 /// Admin-only root lists.
 #[derive(Default)]
@@ -27,17 +50,87 @@ impl AdminQuery {
         #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
         #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
     ) -> async_graphql::Result<ContentReportConnection> {
-        if !read(ctx)?.scope.is_admin() {
-            return Err(ServiceError::Forbidden("content reports are for admins".into()).into());
-        }
-        let args = PageArgs::new(after, before, first, last)?;
-        let listing = Listing::new(
-            content_reports::Entity::find()
-                .order_by_desc(content_reports::Column::CreatedAt)
-                .order_by_asc(content_reports::Column::Id),
-        );
-        listing_connection(ctx, args, listing, ContentReport)
-            .await
-            .map(ContentReportConnection)
+        let select = content_reports::Entity::find()
+            .order_by_desc(content_reports::Column::CreatedAt)
+            .order_by_asc(content_reports::Column::Id);
+        admin_list(
+            ctx,
+            "content reports",
+            (after, before, first, last),
+            select,
+            ContentReport,
+        )
+        .await
+        .map(ContentReportConnection)
+    }
+
+    /// Logged searches, newest first. Admins only: anyone else gets `FORBIDDEN`.
+    async fn search_logs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<SearchLogConnection> {
+        let select = search_logs::Entity::find()
+            .order_by_desc(search_logs::Column::CreatedAt)
+            .order_by_asc(search_logs::Column::Id);
+        admin_list(
+            ctx,
+            "search logs",
+            (after, before, first, last),
+            select,
+            SearchLog,
+        )
+        .await
+        .map(SearchLogConnection)
+    }
+
+    /// Sent email digests, newest first. Admins only: anyone else gets `FORBIDDEN`.
+    async fn email_digest_logs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<EmailDigestLogConnection> {
+        let select = email_digest_logs::Entity::find()
+            .order_by_desc(email_digest_logs::Column::SentAt)
+            .order_by_asc(email_digest_logs::Column::Id);
+        admin_list(
+            ctx,
+            "email digest logs",
+            (after, before, first, last),
+            select,
+            EmailDigestLog,
+        )
+        .await
+        .map(EmailDigestLogConnection)
+    }
+
+    /// Chat requests with their token use, newest first. Admins only: anyone else gets
+    /// `FORBIDDEN`.
+    async fn chat_usage_logs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+    ) -> async_graphql::Result<ChatUsageLogConnection> {
+        let select = chat_usage_logs::Entity::find()
+            .order_by_desc(chat_usage_logs::Column::CreatedAt)
+            .order_by_asc(chat_usage_logs::Column::Id);
+        admin_list(
+            ctx,
+            "chat usage logs",
+            (after, before, first, last),
+            select,
+            ChatUsageLog,
+        )
+        .await
+        .map(ChatUsageLogConnection)
     }
 }

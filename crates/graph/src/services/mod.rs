@@ -8,6 +8,8 @@ pub mod facets;
 pub mod follows;
 pub mod invites;
 pub mod rate_limit;
+pub mod search;
+pub mod search_log;
 pub mod shorts;
 pub mod tags;
 pub mod technique_pages;

@@ -4,8 +4,11 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{chat_usage_logs, content_reports, email_digest_logs, search_logs};
 
-use super::{Node, ReportStatus, ReportType, node::load_node, utc};
-use crate::ids::{self, NodeKind};
+use super::{Node, ReportStatus, ReportType, User, node::load_node, utc};
+use crate::{
+    context::Loaders,
+    ids::{self, NodeKind},
+};
 
 crate::connection_type!(
     ContentReportConnection,
@@ -13,6 +16,30 @@ crate::connection_type!(
     ContentReport,
     "A page of content reports (Relay connection).",
     "A content report in a page of results, with its cursor."
+);
+
+crate::connection_type!(
+    SearchLogConnection,
+    SearchLogEdge,
+    SearchLog,
+    "A page of search log rows (Relay connection).",
+    "A search log row in a page of results, with its cursor."
+);
+
+crate::connection_type!(
+    EmailDigestLogConnection,
+    EmailDigestLogEdge,
+    EmailDigestLog,
+    "A page of email digest log rows (Relay connection).",
+    "An email digest log row in a page of results, with its cursor."
+);
+
+crate::connection_type!(
+    ChatUsageLogConnection,
+    ChatUsageLogEdge,
+    ChatUsageLog,
+    "A page of chat usage log rows (Relay connection).",
+    "A chat usage log row in a page of results, with its cursor."
 );
 
 /// A user's report about a piece of content.
@@ -100,6 +127,19 @@ impl SearchLog {
     /// How many results it found.
     async fn result_count(&self) -> i32 {
         self.0.result_count
+    }
+
+    /// The signed-in user who searched (null for anonymous searches and deleted accounts).
+    async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.user_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data::<Loaders>()?
+            .user_by_id
+            .load_one(id)
+            .await?
+            .map(User::of))
     }
 
     /// When it ran.

@@ -12,6 +12,7 @@ pub(crate) mod node;
 mod page_links;
 mod pipeline;
 mod post;
+mod search;
 mod tag;
 mod technique_page;
 mod user;
@@ -30,11 +31,17 @@ pub use creator::{Creator, CreatorConnection, SocialLink};
 pub use enums::*;
 pub use highlight::{GeneratedShort, HighlightCandidate, HighlightCandidateConnection};
 pub use invite_code::{InviteCode, InviteCodeConnection};
-pub use logs::{ChatUsageLog, ContentReport, ContentReportConnection, EmailDigestLog, SearchLog};
+pub use logs::{
+    ChatUsageLog, ChatUsageLogConnection, ContentReport, ContentReportConnection, EmailDigestLog,
+    EmailDigestLogConnection, SearchLog, SearchLogConnection,
+};
 pub use node::Node;
 pub use page_links::{RelatedTechniqueLink, TechniquePageVersion, TechniquePageVersionConnection};
 pub use pipeline::{PipelineEvent, PipelineEventConnection, PipelineRun, PipelineRunConnection};
 pub use post::{Post, PostAttachment, PostConnection};
+pub use search::{
+    PopularSearch, SearchConnection, SearchEdge, SearchResult, SearchSnippet, TextRange,
+};
 pub use tag::Tag;
 pub use technique_page::{TechniquePage, TechniquePageConnection};
 pub use user::{AuthPayload, DigestFrequency, NotificationPreferences, Role, User, UserConnection};
