@@ -317,7 +317,7 @@ fn arm(
     creator: Option<&str>,
     category: Option<&str>,
 ) -> Option<String> {
-    let rank = |t: &str| format!("ts_rank({t}.search_vector, q.q, 1) AS rank");
+    let rank = |t: &str| format!("ts_rank_cd({t}.search_vector, q.q, 32) AS rank");
     let matches = |t: &str| format!("{t}.search_vector @@ q.q");
     let mut conditions = Vec::new();
     let from = match kind {

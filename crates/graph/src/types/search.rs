@@ -111,7 +111,7 @@ impl SearchEdge {
         &self.cursor
     }
 
-    /// Relevance: higher is better. Comparable between results of one search only.
+    /// Relevance between 0 and 1: higher is better. Comparable between results of one search only.
     async fn rank(&self) -> f64 {
         self.rank
     }
