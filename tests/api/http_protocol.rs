@@ -278,7 +278,10 @@ async fn limits_let_introspection_through_and_production_hides_it() {
     assert!(message.contains("Did you mean"), "{message}");
 
     let mut config = HttpConfig {
-        field_suggestions: false,
+        schema: graph::SchemaOptions {
+            field_suggestions: false,
+            ..Default::default()
+        },
         ..HttpConfig::default()
     };
     config.graphql.introspection = false;

@@ -624,3 +624,68 @@ async fn search_logs_are_listed_for_admins_only() {
         }
     }
 }
+
+#[tokio::test]
+async fn identical_searches_are_answered_from_the_cache_per_visibility_scope() {
+    let t = support::test_db().await;
+    let lib = library(&t).await;
+    let (schema, log) = t.logging_schema();
+    let q = json!({ "q": "reese bass" });
+    let run = |viewer: Viewer| {
+        let (t, schema, q, log) = (&t, &schema, q.clone(), &log);
+        async move {
+            let before = t.statements.get();
+            let r = t.execute_on(schema, viewer, SEARCH, q).await;
+            log.flush().await;
+            assert_eq!(r["errors"], Value::Null, "{r}");
+            (r["data"]["search"].clone(), t.statements.get() - before)
+        }
+    };
+    let (first, cold) = run(Viewer::Anonymous).await;
+    let (second, warm) = run(Viewer::Anonymous).await;
+    assert_eq!(first, second);
+    assert_eq!(warm, cold - 1, "the ranked search statement is skipped");
+    // A signed-in fan sees what the public sees: same cache entry.
+    let (_, fan) = user(UserRole::Creator);
+    assert_eq!(run(fan).await.1, warm);
+    // The owner's curators and admins see more, so they have their own entries.
+    let owner = Viewer::User(ViewerUser {
+        id: Uuid::new_v4(),
+        role: UserRole::Creator,
+        creator_id: Some(lib.deja),
+    });
+    assert_eq!(run(owner.clone()).await.1, cold);
+    assert_eq!(run(owner).await.1, warm);
+    assert_eq!(run(user(UserRole::Admin).1).await.1, cold);
+    // Every search is still logged, cached or not.
+    assert_eq!(log_rows(&t).await.len(), 6);
+
+    // A video hidden after its results were cached disappears from the cached answer: nodes are
+    // loaded through the visibility-checked loaders.
+    sql(&t, "UPDATE video_consents SET public_display = false").await;
+    let (hidden, _) = run(Viewer::Anonymous).await;
+    let kinds: Vec<(String, String)> = kinds_and_names(&hidden);
+    assert!(
+        kinds.iter().all(|(k, _)| k == "TechniquePage"),
+        "hidden video material leaked from the cache: {kinds:?}"
+    );
+
+    // With a zero time-to-live every search runs.
+    let (schema, log) = t.logging_schema_with(graph::SchemaOptions {
+        search_cache_ttl: Duration::ZERO,
+        ..Default::default()
+    });
+    for _ in 0..2 {
+        let before = t.statements.get();
+        let r = t
+            .execute_on(&schema, Viewer::Anonymous, SEARCH, q.clone())
+            .await;
+        log.flush().await;
+        assert_eq!(r["errors"], Value::Null, "{r}");
+        assert_eq!(
+            t.statements.get() - before,
+            cold - 2,
+            "no video results any more"
+        );
+    }
+}

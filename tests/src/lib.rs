@@ -207,11 +207,19 @@ impl TestDb {
 
     /// A schema over this database whose search-log writer the test holds (to flush it).
     pub fn logging_schema(&self) -> (graph::AppSchema, graph::SearchLogWriter) {
+        self.logging_schema_with(graph::SchemaOptions::default())
+    }
+
+    /// [`TestDb::logging_schema`] with explicit schema options.
+    pub fn logging_schema_with(
+        &self,
+        options: graph::SchemaOptions,
+    ) -> (graph::AppSchema, graph::SearchLogWriter) {
         let log = graph::SearchLogWriter::new(self.db.clone());
         let schema = graph::build_schema_with_log(
             Some(self.db.clone()),
             self.auth.clone(),
-            graph::SchemaOptions::default(),
+            options,
             Some(log.clone()),
         );
         (schema, log)

@@ -54,12 +54,18 @@ pub fn build_schema(db: Option<DatabaseConnection>, auth: AuthConfig) -> AppSche
 pub struct SchemaOptions {
     /// Whether validation errors suggest similar names ("Did you mean …"); off in production.
     pub field_suggestions: bool,
+    /// How long identical searches are answered from memory (zero: never).
+    pub search_cache_ttl: std::time::Duration,
+    /// How many search result pages the cache holds.
+    pub search_cache_size: usize,
 }
 
 impl Default for SchemaOptions {
     fn default() -> Self {
         Self {
             field_suggestions: true,
+            search_cache_ttl: std::time::Duration::from_secs(30),
+            search_cache_size: 1_000,
         }
     }
 }
@@ -87,7 +93,11 @@ pub fn build_schema_with_log(
         MutationRoot::default(),
         EmptySubscription,
     )
-    .data(auth);
+    .data(auth)
+    .data(services::search::SearchCache::new(
+        options.search_cache_size,
+        options.search_cache_ttl,
+    ));
     if !options.field_suggestions {
         builder = builder.disable_suggestions();
     }

@@ -25,8 +25,8 @@ use crate::{
 pub struct HttpConfig {
     /// How `/graphql` treats requests.
     pub graphql: GraphqlSettings,
-    /// "Did you mean …" in validation errors.
-    pub field_suggestions: bool,
+    /// Schema-wide switches: "Did you mean …" in validation errors, the search cache.
+    pub schema: SchemaOptions,
     /// Serve GraphiQL at `/graphiql`.
     pub graphiql: bool,
     /// Origins allowed to call the API from a browser (CORS); empty: same origin only.
@@ -39,7 +39,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             graphql: GraphqlSettings::default(),
-            field_suggestions: true,
+            schema: SchemaOptions::default(),
             graphiql: true,
             cors_origins: Vec::new(),
             persisted: PersistedQueries::automatic(1000),
@@ -89,9 +89,7 @@ impl AppState {
         let schema = graph::build_schema_with_log(
             Some(db.clone()),
             auth.clone(),
-            SchemaOptions {
-                field_suggestions: config.field_suggestions,
-            },
+            config.schema,
             Some(search_log.clone()),
         );
         Self {

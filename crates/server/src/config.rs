@@ -162,6 +162,15 @@ pub struct ServeArgs {
     #[arg(long, env = "PATCHBAY_TRUSTED_DOCUMENTS")]
     pub trusted_documents: Option<PathBuf>,
 
+    /// Seconds an identical search (same words, kinds, filter, page and visibility) is answered
+    /// from this replica's memory; 0 turns the search cache off.
+    #[arg(long, env = "PATCHBAY_SEARCH_CACHE_TTL_SECS", default_value_t = 30)]
+    pub search_cache_ttl_secs: u64,
+
+    /// Most search result pages the search cache holds.
+    #[arg(long, env = "PATCHBAY_SEARCH_CACHE_SIZE", default_value_t = 1_000)]
+    pub search_cache_size: usize,
+
     /// Seconds to let in-flight requests finish after SIGTERM/SIGINT.
     #[arg(long, env = "PATCHBAY_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,

@@ -136,7 +136,11 @@ pub fn http_config(args: &ServeArgs, profile: Profile) -> anyhow::Result<HttpCon
             timeout: Duration::from_secs(args.request_timeout_secs),
             introspection: profile.friendly(args.introspection),
         },
-        field_suggestions: profile.friendly(args.field_suggestions),
+        schema: graph::SchemaOptions {
+            field_suggestions: profile.friendly(args.field_suggestions),
+            search_cache_ttl: Duration::from_secs(args.search_cache_ttl_secs),
+            search_cache_size: args.search_cache_size,
+        },
         graphiql: profile.friendly(args.graphiql),
         cors_origins: args
             .cors_origins

@@ -13,7 +13,7 @@ use crate::{
     pagination::{PageArgs, encode_cursor},
     services::{
         facets,
-        search::{self, Search},
+        search::{self, Search, SearchCache},
         search_log::{self, Entry, SearchLogWriter},
     },
     types::{
@@ -53,7 +53,8 @@ impl SearchQuery {
         let search = Search::new(&query, types, &filter.unwrap_or_default())?;
         let window = args.window(None);
         let db = ctx.data::<DatabaseConnection>()?;
-        let results = search::run(db, &read(ctx)?.scope, &search, window).await?;
+        let cache = ctx.data::<SearchCache>()?;
+        let results = search::run_cached(db, cache, &read(ctx)?.scope, &search, window).await?;
         if first_page {
             let writer = ctx.data::<SearchLogWriter>()?;
             writer
@@ -67,7 +68,7 @@ impl SearchQuery {
         }
         let limit = usize::try_from(window.limit).unwrap_or(usize::MAX);
         let has_next_page = results.hits.len() > limit;
-        let hits: Vec<_> = results.hits.into_iter().take(limit).collect();
+        let hits: Vec<_> = results.hits.iter().take(limit).cloned().collect();
         let nodes = try_join_all(
             hits.iter()
                 .map(|hit| load_node(ctx, node_kind(hit.kind), hit.id)),

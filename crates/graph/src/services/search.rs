@@ -8,6 +8,13 @@
 //! come from videos the viewer may see *and* whose creator granted knowledge-base inclusion — the
 //! latter for every viewer, admins included (`docs/decisions/0040-search.md`).
 
+use std::{
+    num::NonZeroUsize,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use lru::LruCache;
 use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
 use uuid::Uuid;
 
@@ -189,7 +196,7 @@ pub struct Hit {
 }
 
 /// A page of results and the total number of matches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Results {
     /// The rows of the window (plus one when more follow).
     pub hits: Vec<Hit>,
@@ -404,6 +411,101 @@ impl HitRow {
             snippets,
         })
     }
+}
+
+/// What a cached result depends on: who asks (as far as visibility goes), what and which page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    scope: (bool, Option<Uuid>),
+    tsquery: String,
+    types: Vec<SearchType>,
+    creator: Option<Uuid>,
+    topic_category: Option<String>,
+    window: Window,
+}
+
+/// Recent results of identical searches, kept for a short time: popular queries are asked over
+/// and over, and ranking every match is the expensive part of a search. Entries are per
+/// visibility scope (the public, each creator's curators, admins); the results' nodes are still
+/// loaded fresh through the visibility-checked loaders, so a row hidden meanwhile is left out
+/// (only `totalCount` may be stale, for at most the time-to-live). Each replica keeps its own.
+pub struct SearchCache {
+    ttl: Duration,
+    entries: Mutex<LruCache<CacheKey, (Instant, Arc<Results>)>>,
+}
+
+impl SearchCache {
+    /// A cache of at most `capacity` result pages, each kept `ttl`; a zero `ttl` or `capacity`
+    /// turns caching off.
+    pub fn new(capacity: usize, ttl: Duration) -> Self {
+        let capacity = NonZeroUsize::new(capacity).filter(|_| !ttl.is_zero());
+        Self {
+            ttl: if capacity.is_some() {
+                ttl
+            } else {
+                Duration::ZERO
+            },
+            entries: Mutex::new(LruCache::new(capacity.unwrap_or(NonZeroUsize::MIN))),
+        }
+    }
+
+    fn get(&self, key: &CacheKey) -> Option<Arc<Results>> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        match entries.get(key) {
+            Some((at, results)) if at.elapsed() < self.ttl => Some(results.clone()),
+            Some(_) => {
+                entries.pop(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn put(&self, key: CacheKey, results: Arc<Results>) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .put(key, (Instant::now(), results));
+    }
+}
+
+impl std::fmt::Debug for SearchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchCache")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// [`run`] through `cache`: an identical search by the same scope within the time-to-live
+/// answers from memory.
+pub async fn run_cached(
+    db: &DatabaseConnection,
+    cache: &SearchCache,
+    scope: &Scope,
+    search: &Search,
+    window: Window,
+) -> ServiceResult<Arc<Results>> {
+    let key = CacheKey {
+        scope: scope.key(),
+        tsquery: search.text.tsquery.clone(),
+        types: search.types.clone(),
+        creator: search.creator,
+        topic_category: search.topic_category.as_deref().map(str::to_lowercase),
+        window,
+    };
+    if let Some(results) = cache.get(&key) {
+        return Ok(results);
+    }
+    let results = Arc::new(run(db, scope, search, window).await?);
+    cache.put(key, results.clone());
+    Ok(results)
 }
 
 #[cfg(test)]

@@ -14,7 +14,9 @@ use std::{
 };
 
 use chrono::{NaiveDateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, RuntimeErr, Statement,
+};
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -25,7 +27,7 @@ use crate::error::{ServiceError, ServiceResult};
 const QUEUE: usize = 10_000;
 /// The most rows one insert statement writes.
 const BATCH: usize = 1_000;
-/// Attempts to write a batch while the schema is being dropped (otherwise retries never stop).
+/// Attempts to write a batch that fails for good, or while the schema is being dropped.
 const FINAL_ATTEMPTS: u32 = 5;
 
 /// One search to log.
@@ -134,8 +136,26 @@ async fn write_loop(mut rx: mpsc::Receiver<Message>, db: DatabaseConnection) {
     }
 }
 
-/// Inserts `rows`, retrying with backoff until it succeeds (or, once the log is being dropped, a
-/// few times).
+/// Whether `err` may go away by itself (the database is restarting, unreachable, overloaded), as
+/// opposed to a statement the database refuses for good.
+fn is_transient(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_database_error().and_then(|d| d.code()) {
+                // Connection exception, transaction rollback, insufficient resources, operator
+                // intervention (e.g. the server shutting down).
+                Some(code) => ["08", "40", "53", "57"].iter().any(|c| code.starts_with(c)),
+                None => true,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Inserts `rows`, retrying with backoff: for as long as the failure is transient (a restarting
+/// or unreachable database) while the server runs, a few times otherwise (a refused statement
+/// does not become valid by waiting, and must not stall the rows queued behind it).
 async fn write_batch(db: &DatabaseConnection, rows: &[Entry], closing: bool) {
     let payload = json!(
         rows.iter()
@@ -150,7 +170,8 @@ async fn write_batch(db: &DatabaseConnection, rows: &[Entry], closing: bool) {
     let statement = Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO search_logs (query, result_count, user_id, created_at) \
-         SELECT x.q, x.n, x.u, x.t FROM jsonb_to_recordset($1::jsonb) \
+         SELECT x.q, x.n, (SELECT u.id FROM users u WHERE u.id = x.u), x.t \
+         FROM jsonb_to_recordset($1::jsonb) \
          AS x(q varchar(500), n integer, u uuid, t timestamp)",
         [payload.into()],
     );
@@ -160,7 +181,7 @@ async fn write_batch(db: &DatabaseConnection, rows: &[Entry], closing: bool) {
         attempt += 1;
         match db.execute_raw(statement.clone()).await {
             Ok(_) => return,
-            Err(err) if closing && attempt >= FINAL_ATTEMPTS => {
+            Err(err) if attempt >= FINAL_ATTEMPTS && (closing || !is_transient(&err)) => {
                 tracing::error!(error = %err, rows = rows.len(), "search log rows lost");
                 return;
             }

@@ -36,6 +36,15 @@ impl Scope {
         }
     }
 
+    /// What distinguishes this scope from others: two viewers with equal keys see the same rows.
+    pub fn key(&self) -> (bool, Option<Uuid>) {
+        if self.admin {
+            (true, None)
+        } else {
+            (false, self.creator_id)
+        }
+    }
+
     /// Whether the viewer is an admin.
     pub fn is_admin(&self) -> bool {
         self.admin
