@@ -38,13 +38,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--addr"); ap.add_argument("--server-pid", type=int); ap.add_argument("--duration")
     ap.add_argument("--connections", type=int); ap.add_argument("--out")
+    ap.add_argument("--only", help="comma-separated shapes to run (default: all)")
+    ap.add_argument("--suffix", default="", help="appended to each shape's name in the results")
+    ap.add_argument("--append", action="store_true", help="add to bench/results/latest.json instead of replacing it")
     a = ap.parse_args()
+    only = set(a.only.split(",")) if a.only else None
     qdir = pathlib.Path(__file__).parent / "queries"
     subst = variables(a.addr)
     results = []
     for name in ["nested", "pageDetail", "search", "creatorBySlug"]:
         path = qdir / f"{name}.graphql"
-        if not path.exists():
+        if not path.exists() or (only and name not in only):
             continue
         vars_path = qdir / f"{name}.vars.json"
         vars_text = vars_path.read_text() if vars_path.exists() else "{}"
@@ -67,7 +71,8 @@ def main():
         r = json.loads(out.split("RESULT ", 1)[1].splitlines()[0])
         n = max(r["requests"], 1)
         row = {
-            "query": name,
+            "query": name + a.suffix,
+            "shape": name,
             "rps": round(r["requests"] / (r["duration_us"] / 1e6), 1),
             "p50_ms": round(r["p50_us"] / 1000, 2),
             "p99_ms": round(r["p99_us"] / 1000, 2),
@@ -79,6 +84,11 @@ def main():
         print(json.dumps(row))
     peak = peak_rss_mib(a.server_pid)
     out_dir = pathlib.Path(a.out); out_dir.mkdir(parents=True, exist_ok=True)
+    if a.append and (out_dir / "latest.json").exists():
+        earlier = json.loads((out_dir / "latest.json").read_text())
+        names = {r["query"] for r in results}
+        results = [r for r in earlier["results"] if r["query"] not in names] + results
+        peak = max(peak, earlier["meta"]["peak_rss_mib"])
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "connections": a.connections,
             "duration": a.duration, "peak_rss_mib": round(peak, 1), "cores": os.cpu_count()}
     (out_dir / "latest.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n")
@@ -86,7 +96,7 @@ def main():
              f"server peak RSS {meta['peak_rss_mib']} MiB.", "",
              "| query | req/s | p50 ms | p99 ms | SQL/request | server CPU ms/request | target |", "|---|---|---|---|---|---|---|"]
     for r in results:
-        rps_t, p99_t = TARGETS[r["query"]]
+        rps_t, p99_t = TARGETS[r.get("shape", r["query"])]
         target = f"≥ {rps_t} req/s" + (f", p99 ≤ {p99_t} ms" if p99_t else "")
         met = r["rps"] >= rps_t and (p99_t is None or r["p99_ms"] <= p99_t)
         lines.append(f"| {r['query']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['statements_per_request']} | "
@@ -96,15 +106,15 @@ def main():
     print("\n".join(lines))
 
 def chart(results):
-    width, bar_h, gap, left = 640, 28, 14, 130
+    width, bar_h, gap, left = 700, 28, 14, 190
     height = 40 + len(results) * (bar_h + gap)
-    top = max([r["rps"] for r in results] + [TARGETS[r["query"]][0] for r in results])
+    top = max([r["rps"] for r in results] + [TARGETS[r.get("shape", r["query"])][0] for r in results])
     scale = (width - left - 90) / top
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="13">',
              f'<text x="{left}" y="20" font-weight="bold">Requests per second (bar) vs target (line), concurrency 16</text>']
     for i, r in enumerate(results):
         y = 34 + i * (bar_h + gap)
-        target = TARGETS[r["query"]][0]
+        target = TARGETS[r.get("shape", r["query"])][0]
         parts.append(f'<text x="{left - 8}" y="{y + 19}" text-anchor="end">{r["query"]}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{r["rps"] * scale:.1f}" height="{bar_h}" fill="#4c78a8"/>')
         parts.append(f'<line x1="{left + target * scale:.1f}" x2="{left + target * scale:.1f}" y1="{y - 3}" y2="{y + bar_h + 3}" stroke="#e45756" stroke-width="3"/>')

@@ -27,11 +27,22 @@ if [ ! -f "$DATA/.bench-seeded" ]; then
   touch "$DATA/.bench-seeded"
 fi
 
-"$BIN" --data-dir "$DATA" serve --addr "$ADDR" >"$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "http://$ADDR/healthz" >/dev/null && break; sleep 0.5; done
-curl -sf "http://$ADDR/healthz" >/dev/null || { echo "server did not start; see $DATA/server.log" >&2; exit 1; }
+SERVER=
+start_server() {
+  "$BIN" --data-dir "$DATA" serve --addr "$ADDR" >"$DATA/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 120); do curl -sf "http://$ADDR/healthz" >/dev/null && break; sleep 0.5; done
+  curl -sf "http://$ADDR/healthz" >/dev/null || { echo "server did not start; see $DATA/server.log" >&2; exit 1; }
+}
+stop_server() { kill -TERM "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; }
+trap stop_server EXIT
 
-exec python3 bench/drive.py --addr "$ADDR" --server-pid "$SERVER" --duration "$DURATION" \
+# Every shape as deployed (search results cached for 30 s per identical search)…
+start_server
+python3 bench/drive.py --addr "$ADDR" --server-pid "$SERVER" --duration "$DURATION" \
   --connections "$CONNECTIONS" --out bench/results
+stop_server
+# …and search once more with the cache off: every request ranks all matches.
+PATCHBAY_SEARCH_CACHE_TTL_SECS=0 start_server
+python3 bench/drive.py --addr "$ADDR" --server-pid "$SERVER" --duration "$DURATION" \
+  --connections "$CONNECTIONS" --out bench/results --only search --suffix " (cache off)" --append

@@ -61,13 +61,13 @@ pub struct Loaders {
     /// Creators by id.
     pub creator_by_id: DataLoader<CreatorById, HashMapCache>,
     /// A window of a creator's technique pages.
-    pub creator_pages: DataLoader<CreatorPages, HashMapCache>,
+    pub creator_pages: DataLoader<CreatorPages>,
     /// How many technique pages a creator has.
     pub creator_page_counts: DataLoader<CreatorPageCounts, HashMapCache>,
     /// The tags of a technique page.
     pub page_tags: DataLoader<PageTags, HashMapCache>,
     /// A window of a tag's technique pages.
-    pub tag_pages: DataLoader<TagPages, HashMapCache>,
+    pub tag_pages: DataLoader<TagPages>,
     /// How many technique pages carry a tag.
     pub tag_page_counts: DataLoader<TagPageCounts, HashMapCache>,
     /// Users by id.
@@ -93,10 +93,10 @@ impl Loaders {
         }
         Self {
             creator_by_id: loader(CreatorById(db.clone())),
-            creator_pages: loader(CreatorPages(db.clone())),
+            creator_pages: DataLoader::new(CreatorPages(db.clone()), tokio::spawn),
             creator_page_counts: loader(CreatorPageCounts(db.clone())),
             page_tags: loader(PageTags(db.clone())),
-            tag_pages: loader(TagPages(db.clone())),
+            tag_pages: DataLoader::new(TagPages(db.clone()), tokio::spawn),
             tag_page_counts: loader(TagPageCounts(db.clone())),
             user_by_id: loader(UserById(db.clone())),
             follower_counts: loader(FollowerCounts(db.clone())),

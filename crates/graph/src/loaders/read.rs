@@ -15,9 +15,16 @@ use super::sql::{Counts, Rows, Windowed};
 use crate::services::visibility::Scope;
 
 type Dl<T> = DataLoader<T, HashMapCache>;
+/// Windows of children are asked for once per parent and window: caching them would only add a
+/// deep copy of every row.
+type DlOnce<T> = DataLoader<T>;
 
 fn dl<T: Send + Sync + 'static>(inner: T) -> Dl<T> {
     DataLoader::with_cache(inner, tokio::spawn, HashMapCache::default())
+}
+
+fn dl_once<T: Send + Sync + 'static>(inner: T) -> DlOnce<T> {
+    DataLoader::new(inner, tokio::spawn)
 }
 
 /// One DataLoader per relation of the read graph, created for each request and viewer.
@@ -31,19 +38,19 @@ pub struct ReadLoaders {
     /// Visible videos by id.
     pub video_by_id: Dl<Rows<source_videos::Model>>,
     /// A window of a creator's visible videos, newest first.
-    pub creator_videos: Dl<Windowed<source_videos::Model>>,
+    pub creator_videos: DlOnce<Windowed<source_videos::Model>>,
     /// How many visible videos a creator has.
     pub creator_video_counts: Dl<Counts>,
     /// Transcript segments (of visible videos) by id.
     pub segment_by_id: Dl<Rows<transcript_segments::Model>>,
     /// A window of a video's transcript, in time order.
-    pub video_segments: Dl<Windowed<transcript_segments::Model>>,
+    pub video_segments: DlOnce<Windowed<transcript_segments::Model>>,
     /// How many transcript segments a video has.
     pub video_segment_counts: Dl<Counts>,
     /// Key moments (of visible videos) by id.
     pub moment_by_id: Dl<Rows<key_moments::Model>>,
     /// A window of a video's key moments in display order.
-    pub video_moments: Dl<Windowed<key_moments::Model>>,
+    pub video_moments: DlOnce<Windowed<key_moments::Model>>,
     /// How many key moments a video has.
     pub video_moment_counts: Dl<Counts>,
     /// Highlight candidates (curators only) by id.
@@ -51,7 +58,7 @@ pub struct ReadLoaders {
     /// The highlight candidate of a key moment (curators only).
     pub moment_highlight: Dl<Rows<highlight_candidates::Model>>,
     /// A window of a video's highlight candidates, best first (curators only).
-    pub video_highlights: Dl<Windowed<highlight_candidates::Model>>,
+    pub video_highlights: DlOnce<Windowed<highlight_candidates::Model>>,
     /// How many highlight candidates a video has (curators only).
     pub video_highlight_counts: Dl<Counts>,
     /// Generated shorts (curators only) by id.
@@ -65,13 +72,13 @@ pub struct ReadLoaders {
     /// Consent audit entries (curators only) by id.
     pub audit_by_id: Dl<Rows<consent_audit_logs::Model>>,
     /// A window of a consent's audit log, newest version first.
-    pub consent_audit: Dl<Windowed<consent_audit_logs::Model>>,
+    pub consent_audit: DlOnce<Windowed<consent_audit_logs::Model>>,
     /// How many audit entries a consent has.
     pub consent_audit_counts: Dl<Counts>,
     /// Technique page versions (curators only) by id.
     pub version_by_id: Dl<Rows<technique_page_versions::Model>>,
     /// A window of a page's versions, newest first (curators only).
-    pub page_versions: Dl<Windowed<technique_page_versions::Model>>,
+    pub page_versions: DlOnce<Windowed<technique_page_versions::Model>>,
     /// How many versions a page has (curators only).
     pub page_version_counts: Dl<Counts>,
     /// Related links by id.
@@ -87,7 +94,7 @@ pub struct ReadLoaders {
     /// Visible posts by id.
     pub post_by_id: Dl<Rows<posts::Model>>,
     /// A window of a creator's visible posts, newest first.
-    pub creator_posts: Dl<Windowed<posts::Model>>,
+    pub creator_posts: DlOnce<Windowed<posts::Model>>,
     /// How many visible posts a creator has.
     pub creator_post_counts: Dl<Counts>,
     /// Attachments of visible posts by id.
@@ -97,13 +104,13 @@ pub struct ReadLoaders {
     /// Pipeline runs (curators only) by id.
     pub run_by_id: Dl<Rows<pipeline_runs::Model>>,
     /// A window of a video's pipeline runs, newest first (curators only).
-    pub video_runs: Dl<Windowed<pipeline_runs::Model>>,
+    pub video_runs: DlOnce<Windowed<pipeline_runs::Model>>,
     /// How many pipeline runs a video has (curators only).
     pub video_run_counts: Dl<Counts>,
     /// Pipeline events (curators only) by id.
     pub event_by_id: Dl<Rows<pipeline_events::Model>>,
     /// A window of a run's events in time order.
-    pub run_events: Dl<Windowed<pipeline_events::Model>>,
+    pub run_events: DlOnce<Windowed<pipeline_events::Model>>,
     /// How many events a run has.
     pub run_event_counts: Dl<Counts>,
     /// Content reports (admins only) by id.
@@ -151,7 +158,7 @@ impl ReadLoaders {
         }
         macro_rules! win {
             ($sql:expr $(,)?) => {
-                dl(Windowed::new(db.clone(), $sql))
+                dl_once(Windowed::new(db.clone(), $sql))
             };
         }
         macro_rules! cnt {

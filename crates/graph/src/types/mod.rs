@@ -20,7 +20,7 @@ mod video;
 
 use async_graphql::{
     Context,
-    dataloader::{DataLoader, HashMapCache, Loader},
+    dataloader::{CacheFactory, DataLoader, HashMapCache, Loader},
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
@@ -68,17 +68,18 @@ pub(crate) fn read<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a ReadLoade
 
 /// Resolves a nested connection of `parent`'s children through a count loader and a windowed
 /// page loader, so every parent of the same query shares one statement per relation.
-pub(crate) async fn nested_connection<C, P, T, N>(
+pub(crate) async fn nested_connection<C, P, PC, T, N>(
     ctx: &Context<'_>,
     args: PageArgs,
     parent: Uuid,
     counts: &DataLoader<C, HashMapCache>,
-    pages: &DataLoader<P, HashMapCache>,
+    pages: &DataLoader<P, PC>,
     node: impl Fn(T) -> N,
 ) -> async_graphql::Result<Page<N>>
 where
     C: Loader<Uuid, Value = u64, Error = LoadError>,
     P: Loader<(Uuid, Window), Value = Vec<T>, Error = LoadError>,
+    PC: CacheFactory,
 {
     let total = if args.needs_total() || wants_total(ctx) {
         Some(counts.load_one(parent).await?.unwrap_or(0))
