@@ -9,7 +9,10 @@ mod users;
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, IdenStatic,
+    Iterable, Statement, Value,
+};
 use uuid::Uuid;
 
 use crate::{error::LoadError, pagination::Window};
@@ -22,6 +25,28 @@ pub use users::{FollowerCounts, Follows, UserById, UserFollowing, UserFollowingC
 
 /// Column that carries the parent key in batched statements.
 const PARENT: &str = "pb_parent";
+
+/// The entity's own columns of the table aliased `alias`, as a select list. Tables also hold
+/// database-only columns (the generated `search_vector`s, kilobytes per row) that no model reads,
+/// so batched statements never say `alias.*`.
+pub(crate) fn columns<E: EntityTrait>(alias: &str) -> String {
+    E::Column::iter()
+        .map(|c| format!("{alias}.\"{}\"", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Rewrites a statement starting `SELECT <alias>.*` to select [`columns`] of `E` instead.
+pub(crate) fn expand_star<E: EntityTrait>(sql: &str) -> String {
+    if let Some(rest) = sql.strip_prefix("SELECT ")
+        && let Some((alias, tail)) = rest.split_once(".*")
+        && !alias.is_empty()
+        && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return format!("SELECT {}{tail}", columns::<E>(alias));
+    }
+    sql.to_owned()
+}
 
 /// Runs `sql` (which must select a `pb_parent` uuid column and the model's columns, filtering on
 /// `= ANY($1)` and taking any further `params`) and groups the rows by parent.
@@ -95,4 +120,21 @@ async fn counts(
             (*p, u64::try_from(n).unwrap_or(0))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn star_selects_become_the_models_columns() {
+        let sql = expand_star::<entity::tags::Entity>("SELECT t.*, x.id AS pb_parent FROM tags t");
+        assert!(sql.starts_with("SELECT t.\"id\", t.\"name\""), "{sql}");
+        assert!(sql.ends_with(", x.id AS pb_parent FROM tags t"), "{sql}");
+        assert!(!sql.contains(".*"), "{sql}");
+        let other = "SELECT count(*) FROM tags";
+        assert_eq!(expand_star::<entity::tags::Entity>(other), other);
+        let cols = columns::<entity::technique_pages::Entity>("tp");
+        assert!(!cols.contains("search_vector") && cols.contains("tp.\"body_sections\""));
+    }
 }

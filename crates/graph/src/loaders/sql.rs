@@ -6,10 +6,10 @@
 use std::{collections::HashMap, marker::PhantomData};
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{DatabaseConnection, FromQueryResult};
+use sea_orm::{DatabaseConnection, FromQueryResult, ModelTrait};
 use uuid::Uuid;
 
-use super::{counts, grouped, windowed};
+use super::{counts, expand_star, grouped, windowed};
 use crate::{error::LoadError, pagination::Window};
 
 /// Rows grouped by `pb_parent`: `sql` selects the model's columns and `pb_parent` for `ANY($1)`.
@@ -20,12 +20,12 @@ pub struct Rows<M> {
     _model: PhantomData<fn() -> M>,
 }
 
-impl<M> Rows<M> {
-    /// A loader running `sql` on `db`.
+impl<M: ModelTrait> Rows<M> {
+    /// A loader running `sql` on `db` (a leading `SELECT alias.*` selects the model's columns).
     pub(crate) fn new(db: DatabaseConnection, sql: String) -> Self {
         Self {
             db,
-            sql,
+            sql: expand_star::<M::Entity>(&sql),
             _model: PhantomData,
         }
     }
@@ -55,12 +55,12 @@ pub struct Windowed<M> {
     _model: PhantomData<fn() -> M>,
 }
 
-impl<M> Windowed<M> {
-    /// A loader running `sql` on `db`.
+impl<M: ModelTrait> Windowed<M> {
+    /// A loader running `sql` on `db` (a leading `SELECT alias.*` selects the model's columns).
     pub(crate) fn new(db: DatabaseConnection, sql: String) -> Self {
         Self {
             db,
-            sql,
+            sql: expand_star::<M::Entity>(&sql),
             _model: PhantomData,
         }
     }

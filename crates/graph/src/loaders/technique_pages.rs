@@ -7,7 +7,7 @@ use entity::{tags, technique_pages};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::{counts, grouped, windowed};
+use super::{columns, counts, grouped, windowed};
 use crate::{error::LoadError, pagination::Window};
 
 /// A window of each creator's technique pages, ordered by title.
@@ -21,14 +21,13 @@ impl Loader<(Uuid, Window)> for CreatorPages {
         &self,
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
-        windowed(
-            &self.0,
-            "SELECT tp.*, tp.creator_id AS pb_parent, \
+        let sql = format!(
+            "SELECT {}, tp.creator_id AS pb_parent, \
                row_number() OVER (PARTITION BY tp.creator_id ORDER BY tp.title, tp.id) - 1 AS pb_pos \
              FROM technique_pages tp WHERE tp.creator_id = ANY($1)",
-            keys,
-        )
-        .await
+            columns::<technique_pages::Entity>("tp")
+        );
+        windowed(&self.0, &sql, keys).await
     }
 }
 
@@ -61,15 +60,14 @@ impl Loader<(Uuid, Window)> for TagPages {
         &self,
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
-        windowed(
-            &self.0,
-            "SELECT tp.*, tpt.tag_id AS pb_parent, \
+        let sql = format!(
+            "SELECT {}, tpt.tag_id AS pb_parent, \
                row_number() OVER (PARTITION BY tpt.tag_id ORDER BY tp.title, tp.id) - 1 AS pb_pos \
              FROM technique_page_tags tpt JOIN technique_pages tp ON tp.id = tpt.technique_page_id \
              WHERE tpt.tag_id = ANY($1)",
-            keys,
-        )
-        .await
+            columns::<technique_pages::Entity>("tp")
+        );
+        windowed(&self.0, &sql, keys).await
     }
 }
 

@@ -8,7 +8,7 @@ use entity::{creators, users};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{counts, grouped, windowed};
+use super::{columns, counts, grouped, windowed};
 use crate::{error::LoadError, pagination::Window};
 
 /// Users by id.
@@ -100,15 +100,14 @@ impl Loader<(Uuid, Window)> for UserFollowing {
         &self,
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
-        windowed(
-            &self.0,
-            "SELECT c.*, f.user_id AS pb_parent, \
+        let sql = format!(
+            "SELECT {}, f.user_id AS pb_parent, \
                row_number() OVER (PARTITION BY f.user_id ORDER BY c.name, c.id) - 1 AS pb_pos \
              FROM creator_follows f JOIN creators c ON c.id = f.creator_id \
              WHERE f.user_id = ANY($1)",
-            keys,
-        )
-        .await
+            columns::<creators::Entity>("c")
+        );
+        windowed(&self.0, &sql, keys).await
     }
 }
 
