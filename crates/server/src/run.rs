@@ -263,6 +263,7 @@ async fn serve(
         "Patchbay is serving GraphQL at http://{0}/graphql and GraphiQL at http://{0}/graphiql",
         args.addr
     );
+    let pool = db.clone();
     let state = AppState::with_config(db, config, auth);
     let search_log = state.search_log.clone();
     serve_until(
@@ -277,6 +278,10 @@ async fn serve(
         .is_err()
     {
         tracing::warn!("search log rows still unwritten after 5 s; giving up on them");
+    }
+    // Close the pool before the embedded database stops, so no connection is cut under it.
+    if let Err(err) = pool.close_by_ref().await {
+        tracing::warn!(error = %err, "closing the database pool");
     }
     tracing::info!("stopped");
     Ok(())
