@@ -1,6 +1,6 @@
 //! `search` and `popularSearches`.
 
-use async_graphql::{Context, Object, connection::PageInfo};
+use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
 use futures::future::try_join_all;
 use sea_orm::DatabaseConnection;
@@ -10,7 +10,7 @@ use crate::{
     error::ServiceError,
     ids::NodeKind,
     inputs::{SearchFilter, SearchOrder, SearchType},
-    pagination::{PageArgs, encode_cursor},
+    pagination::{PageArgs, connection},
     services::{
         facets,
         search::{self, Search, SearchCache},
@@ -66,21 +66,21 @@ impl SearchQuery {
                 })
                 .await;
         }
-        let limit = usize::try_from(window.limit).unwrap_or(usize::MAX);
-        let has_next_page = results.hits.len() > limit;
-        let hits: Vec<_> = results.hits.iter().take(limit).cloned().collect();
+        // Cursors and page info as every other connection has them; nodes load in one batch per kind.
+        let page = connection(window, results.hits.clone(), Some(results.total), |hit| hit);
         let nodes = try_join_all(
-            hits.iter()
-                .map(|hit| load_node(ctx, node_kind(hit.kind), hit.id)),
+            page.edges
+                .iter()
+                .map(|(_, hit)| load_node(ctx, node_kind(hit.kind), hit.id)),
         )
         .await?;
-        let edges: Vec<SearchEdge> = hits
+        let edges: Vec<SearchEdge> = page
+            .edges
             .into_iter()
             .zip(nodes)
-            .zip(0u64..)
-            .filter_map(|((hit, node), i)| {
+            .filter_map(|((cursor, hit), node)| {
                 Some(SearchEdge {
-                    cursor: encode_cursor(window.offset + i),
+                    cursor,
                     rank: hit.rank,
                     snippets: hit.snippets,
                     node: search_result(node?)?,
@@ -88,12 +88,7 @@ impl SearchQuery {
             })
             .collect();
         Ok(SearchConnection {
-            page_info: PageInfo {
-                has_previous_page: window.offset > 0,
-                has_next_page,
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
+            page_info: page.page_info,
             edges,
             total_count: results.total,
         })
