@@ -95,7 +95,7 @@ impl TechniquePageQuery {
         let db = ctx.data::<DatabaseConnection>()?;
         Ok(services::technique_pages::by_slug(db, &slug)
             .await?
-            .map(TechniquePage))
+            .map(TechniquePage::from))
     }
 }
 

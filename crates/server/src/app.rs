@@ -16,9 +16,12 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
     graphiql,
-    graphql::{self, GraphqlSettings, persisted::PersistedQueries},
+    graphql::{self, GraphqlSettings, documents::DocumentCache, persisted::PersistedQueries},
     telemetry::{self, Metrics},
 };
+
+/// How many parsed documents are kept: more than the distinct operations of a typical client.
+const DOCUMENT_CACHE_SIZE: usize = 256;
 
 /// Everything about HTTP that configuration decides.
 #[derive(Debug)]
@@ -60,6 +63,8 @@ pub struct AppState {
     pub settings: Arc<GraphqlSettings>,
     /// APQ cache or trusted documents.
     pub persisted: Arc<PersistedQueries>,
+    /// Parsed documents by query text.
+    pub documents: Arc<DocumentCache>,
     /// Prometheus metrics.
     pub metrics: Metrics,
     graphiql: bool,
@@ -98,6 +103,7 @@ impl AppState {
             statements,
             settings: Arc::new(config.graphql),
             persisted: Arc::new(config.persisted),
+            documents: Arc::new(DocumentCache::new(DOCUMENT_CACHE_SIZE)),
             metrics: Metrics::global(),
             graphiql: config.graphiql,
             cors_origins: Arc::new(config.cors_origins),

@@ -36,6 +36,31 @@ pub(crate) fn columns<E: EntityTrait>(alias: &str) -> String {
         .join(", ")
 }
 
+/// [`columns`] with the `deferred` JSON columns read as JSON `null` instead: list rows leave out
+/// what only a detail view reads (a technique page's body is kilobytes of JSON; decoding and
+/// copying it for every row of a list dominated the cost of list queries). Their types' resolvers
+/// load a deferred column through a by-id loader when it is selected.
+pub(crate) fn columns_deferring<E: EntityTrait>(alias: &str, deferred: &[E::Column]) -> String {
+    E::Column::iter()
+        .map(|c| {
+            if deferred.iter().any(|d| d.as_str() == c.as_str()) {
+                format!("'null'::jsonb AS \"{}\"", c.as_str())
+            } else {
+                format!("{alias}.\"{}\"", c.as_str())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A technique page's columns for lists: the body (`body_sections`, `signal_chains`) deferred.
+pub(crate) fn page_summary_columns(alias: &str) -> String {
+    columns_deferring::<entity::technique_pages::Entity>(
+        alias,
+        &crate::services::technique_pages::DEFERRED,
+    )
+}
+
 /// Rewrites a statement starting `SELECT <alias>.*` to select [`columns`] of `E` instead.
 pub(crate) fn expand_star<E: EntityTrait>(sql: &str) -> String {
     if let Some(rest) = sql.strip_prefix("SELECT ")
@@ -136,5 +161,9 @@ mod tests {
         assert_eq!(expand_star::<entity::tags::Entity>(other), other);
         let cols = columns::<entity::technique_pages::Entity>("tp");
         assert!(!cols.contains("search_vector") && cols.contains("tp.\"body_sections\""));
+        let summary = page_summary_columns("tp");
+        assert!(summary.contains("'null'::jsonb AS \"body_sections\""), "{summary}");
+        assert!(summary.contains("'null'::jsonb AS \"signal_chains\""), "{summary}");
+        assert!(summary.contains("tp.\"title\"") && !summary.contains("tp.\"body_sections\""));
     }
 }

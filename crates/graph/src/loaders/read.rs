@@ -9,118 +9,137 @@ use entity::{
     related_technique_links, search_logs, source_videos, tags, technique_page_versions,
     technique_pages, transcript_segments, video_consents,
 };
+use std::sync::OnceLock;
+
 use sea_orm::DatabaseConnection;
 
-use super::sql::{Counts, Rows, Windowed};
+use super::{
+    page_summary_columns,
+    sql::{Counts, Relation, Rows, Sql, Windowed, sql},
+};
 use crate::services::visibility::Scope;
 
 type Dl<T> = DataLoader<T, HashMapCache>;
-/// Windows of children are asked for once per parent and window: caching them would only add a
-/// deep copy of every row.
-type DlOnce<T> = DataLoader<T>;
 
-fn dl<T: Send + Sync + 'static>(inner: T) -> Dl<T> {
-    DataLoader::with_cache(inner, tokio::spawn, HashMapCache::default())
+/// Declares the read graph's relations once: [`ReadLoaders`] gets a fresh DataLoader per relation
+/// (cached for by-id and grouped rows, uncached for windows), [`ReadSql`] the relation's statement.
+macro_rules! read_relations {
+    ($($(#[doc = $doc:literal])* $name:ident: $loader:ty,)*) => {
+        /// One DataLoader per relation of the read graph, created for each request and viewer.
+        pub struct ReadLoaders {
+            /// The visibility rules of this request's viewer.
+            pub scope: Scope,
+            $($(#[doc = $doc])* pub $name: <$loader as Relation>::DataLoader,)*
+        }
+
+        /// The statements of the read graph's relations for one visibility scope.
+        struct ReadSql {
+            $($name: Sql<$loader>,)*
+        }
+
+        impl ReadLoaders {
+            /// Fresh loaders over `db` running `sql`'s statements.
+            fn with_sql(db: &DatabaseConnection, scope: Scope, sql: &ReadSql) -> Self {
+                Self {
+                    scope,
+                    $($name: <$loader as Relation>::data_loader(db.clone(), &sql.$name),)*
+                }
+            }
+        }
+    };
 }
 
-fn dl_once<T: Send + Sync + 'static>(inner: T) -> DlOnce<T> {
-    DataLoader::new(inner, tokio::spawn)
-}
-
-/// One DataLoader per relation of the read graph, created for each request and viewer.
-pub struct ReadLoaders {
-    /// The visibility rules of this request's viewer.
-    pub scope: Scope,
+read_relations! {
     /// Technique pages by id.
-    pub page_by_id: Dl<Rows<technique_pages::Model>>,
+    page_by_id: Rows<technique_pages::Model>,
     /// Tags by id.
-    pub tag_by_id: Dl<Rows<tags::Model>>,
+    tag_by_id: Rows<tags::Model>,
     /// Visible videos by id.
-    pub video_by_id: Dl<Rows<source_videos::Model>>,
+    video_by_id: Rows<source_videos::Model>,
     /// A window of a creator's visible videos, newest first.
-    pub creator_videos: DlOnce<Windowed<source_videos::Model>>,
+    creator_videos: Windowed<source_videos::Model>,
     /// How many visible videos a creator has.
-    pub creator_video_counts: Dl<Counts>,
+    creator_video_counts: Counts,
     /// Transcript segments (of visible videos) by id.
-    pub segment_by_id: Dl<Rows<transcript_segments::Model>>,
+    segment_by_id: Rows<transcript_segments::Model>,
     /// A window of a video's transcript, in time order.
-    pub video_segments: DlOnce<Windowed<transcript_segments::Model>>,
+    video_segments: Windowed<transcript_segments::Model>,
     /// How many transcript segments a video has.
-    pub video_segment_counts: Dl<Counts>,
+    video_segment_counts: Counts,
     /// Key moments (of visible videos) by id.
-    pub moment_by_id: Dl<Rows<key_moments::Model>>,
+    moment_by_id: Rows<key_moments::Model>,
     /// A window of a video's key moments in display order.
-    pub video_moments: DlOnce<Windowed<key_moments::Model>>,
+    video_moments: Windowed<key_moments::Model>,
     /// How many key moments a video has.
-    pub video_moment_counts: Dl<Counts>,
+    video_moment_counts: Counts,
     /// Highlight candidates (curators only) by id.
-    pub highlight_by_id: Dl<Rows<highlight_candidates::Model>>,
+    highlight_by_id: Rows<highlight_candidates::Model>,
     /// The highlight candidate of a key moment (curators only).
-    pub moment_highlight: Dl<Rows<highlight_candidates::Model>>,
+    moment_highlight: Rows<highlight_candidates::Model>,
     /// A window of a video's highlight candidates, best first (curators only).
-    pub video_highlights: DlOnce<Windowed<highlight_candidates::Model>>,
+    video_highlights: Windowed<highlight_candidates::Model>,
     /// How many highlight candidates a video has (curators only).
-    pub video_highlight_counts: Dl<Counts>,
+    video_highlight_counts: Counts,
     /// Generated shorts (curators only) by id.
-    pub short_by_id: Dl<Rows<generated_shorts::Model>>,
+    short_by_id: Rows<generated_shorts::Model>,
     /// The shorts rendered from a highlight (curators only).
-    pub highlight_shorts: Dl<Rows<generated_shorts::Model>>,
+    highlight_shorts: Rows<generated_shorts::Model>,
     /// Consent rows (curators only) by id.
-    pub consent_by_id: Dl<Rows<video_consents::Model>>,
+    consent_by_id: Rows<video_consents::Model>,
     /// The consent of a video (curators only).
-    pub video_consent: Dl<Rows<video_consents::Model>>,
+    video_consent: Rows<video_consents::Model>,
     /// Consent audit entries (curators only) by id.
-    pub audit_by_id: Dl<Rows<consent_audit_logs::Model>>,
+    audit_by_id: Rows<consent_audit_logs::Model>,
     /// A window of a consent's audit log, newest version first.
-    pub consent_audit: DlOnce<Windowed<consent_audit_logs::Model>>,
+    consent_audit: Windowed<consent_audit_logs::Model>,
     /// How many audit entries a consent has.
-    pub consent_audit_counts: Dl<Counts>,
+    consent_audit_counts: Counts,
     /// Technique page versions (curators only) by id.
-    pub version_by_id: Dl<Rows<technique_page_versions::Model>>,
+    version_by_id: Rows<technique_page_versions::Model>,
     /// A window of a page's versions, newest first (curators only).
-    pub page_versions: DlOnce<Windowed<technique_page_versions::Model>>,
+    page_versions: Windowed<technique_page_versions::Model>,
     /// How many versions a page has (curators only).
-    pub page_version_counts: Dl<Counts>,
+    page_version_counts: Counts,
     /// Related links by id.
-    pub link_by_id: Dl<Rows<related_technique_links::Model>>,
+    link_by_id: Rows<related_technique_links::Model>,
     /// Links from a page to others.
-    pub page_related: Dl<Rows<related_technique_links::Model>>,
+    page_related: Rows<related_technique_links::Model>,
     /// Links from other pages to a page.
-    pub page_referenced_by: Dl<Rows<related_technique_links::Model>>,
+    page_referenced_by: Rows<related_technique_links::Model>,
     /// The source videos of a page that the viewer may see as sources.
-    pub page_sources: Dl<Rows<source_videos::Model>>,
-    /// The technique pages a video is a source of.
-    pub video_pages: Dl<Rows<technique_pages::Model>>,
+    page_sources: Rows<source_videos::Model>,
+    /// The technique pages a video is a source of (body deferred).
+    video_pages: Rows<technique_pages::Model>,
     /// Visible posts by id.
-    pub post_by_id: Dl<Rows<posts::Model>>,
+    post_by_id: Rows<posts::Model>,
     /// A window of a creator's visible posts, newest first.
-    pub creator_posts: DlOnce<Windowed<posts::Model>>,
+    creator_posts: Windowed<posts::Model>,
     /// How many visible posts a creator has.
-    pub creator_post_counts: Dl<Counts>,
+    creator_post_counts: Counts,
     /// Attachments of visible posts by id.
-    pub attachment_by_id: Dl<Rows<post_attachments::Model>>,
+    attachment_by_id: Rows<post_attachments::Model>,
     /// The attachments of a post.
-    pub post_attachments: Dl<Rows<post_attachments::Model>>,
+    post_attachments: Rows<post_attachments::Model>,
     /// Pipeline runs (curators only) by id.
-    pub run_by_id: Dl<Rows<pipeline_runs::Model>>,
+    run_by_id: Rows<pipeline_runs::Model>,
     /// A window of a video's pipeline runs, newest first (curators only).
-    pub video_runs: DlOnce<Windowed<pipeline_runs::Model>>,
+    video_runs: Windowed<pipeline_runs::Model>,
     /// How many pipeline runs a video has (curators only).
-    pub video_run_counts: Dl<Counts>,
+    video_run_counts: Counts,
     /// Pipeline events (curators only) by id.
-    pub event_by_id: Dl<Rows<pipeline_events::Model>>,
+    event_by_id: Rows<pipeline_events::Model>,
     /// A window of a run's events in time order.
-    pub run_events: DlOnce<Windowed<pipeline_events::Model>>,
+    run_events: Windowed<pipeline_events::Model>,
     /// How many events a run has.
-    pub run_event_counts: Dl<Counts>,
+    run_event_counts: Counts,
     /// Content reports (admins only) by id.
-    pub report_by_id: Dl<Rows<content_reports::Model>>,
+    report_by_id: Rows<content_reports::Model>,
     /// Search log rows (admins only) by id.
-    pub search_log_by_id: Dl<Rows<search_logs::Model>>,
+    search_log_by_id: Rows<search_logs::Model>,
     /// Email digest log rows (admins only) by id.
-    pub digest_by_id: Dl<Rows<email_digest_logs::Model>>,
+    digest_by_id: Rows<email_digest_logs::Model>,
     /// Chat usage log rows (admins only) by id.
-    pub chat_by_id: Dl<Rows<chat_usage_logs::Model>>,
+    chat_by_id: Rows<chat_usage_logs::Model>,
 }
 
 /// `SELECT {alias}.*, {alias}.{key} AS pb_parent FROM {from} WHERE {alias}.{key} = ANY($1) AND {pred}`.
@@ -148,25 +167,9 @@ fn count(alias: &str, key: &str, from: &str, pred: &str) -> String {
     )
 }
 
-impl ReadLoaders {
-    /// Fresh loaders over `db` for a viewer with `scope`.
-    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
-        macro_rules! rows {
-            ($sql:expr $(,)?) => {
-                dl(Rows::new(db.clone(), $sql))
-            };
-        }
-        macro_rules! win {
-            ($sql:expr $(,)?) => {
-                dl_once(Windowed::new(db.clone(), $sql))
-            };
-        }
-        macro_rules! cnt {
-            ($sql:expr $(,)?) => {
-                dl(Counts::new(db.clone(), $sql))
-            };
-        }
-
+impl ReadSql {
+    /// The statements for a viewer with `scope`.
+    fn new(scope: &Scope) -> Self {
         let video = scope.video("v");
         let videos_join = |alias: &str, table: &str| {
             format!("{table} {alias} JOIN source_videos v ON v.id = {alias}.source_video_id")
@@ -190,130 +193,154 @@ impl ReadLoaders {
         let admin = scope.admin_only();
 
         Self {
-            page_by_id: rows!(keyed("t", "id", "technique_pages t", "TRUE")),
-            tag_by_id: rows!(keyed("t", "id", "tags t", "TRUE")),
-            video_by_id: rows!(keyed("v", "id", "source_videos v", &video)),
-            creator_videos: win!(window(
+            page_by_id: sql(keyed("t", "id", "technique_pages t", "TRUE")),
+            tag_by_id: sql(keyed("t", "id", "tags t", "TRUE")),
+            video_by_id: sql(keyed("v", "id", "source_videos v", &video)),
+            creator_videos: sql(window(
                 "v",
                 "creator_id",
                 "source_videos v",
                 &video,
                 "v.created_at DESC, v.id",
             )),
-            creator_video_counts: cnt!(count("v", "creator_id", "source_videos v", &video)),
-            segment_by_id: rows!(keyed("s", "id", &seg_from, &video)),
-            video_segments: win!(window(
+            creator_video_counts: sql(count("v", "creator_id", "source_videos v", &video)),
+            segment_by_id: sql(keyed("s", "id", &seg_from, &video)),
+            video_segments: sql(window(
                 "s",
                 "source_video_id",
                 "transcript_segments s",
                 "TRUE",
                 "s.start_time, s.id",
             )),
-            video_segment_counts: cnt!(count(
+            video_segment_counts: sql(count(
                 "s",
                 "source_video_id",
                 "transcript_segments s",
                 "TRUE",
             )),
-            moment_by_id: rows!(keyed("k", "id", &km_from, &video)),
-            video_moments: win!(window(
+            moment_by_id: sql(keyed("k", "id", &km_from, &video)),
+            video_moments: sql(window(
                 "k",
                 "source_video_id",
                 "key_moments k",
                 "TRUE",
                 "k.sort_order, k.start_time, k.id",
             )),
-            video_moment_counts: cnt!(count("k", "source_video_id", "key_moments k", "TRUE")),
-            highlight_by_id: rows!(keyed("h", "id", &hl_from, &curate_v)),
-            moment_highlight: rows!(keyed("h", "key_moment_id", &hl_from, &curate_v)),
-            video_highlights: win!(window(
+            video_moment_counts: sql(count("k", "source_video_id", "key_moments k", "TRUE")),
+            highlight_by_id: sql(keyed("h", "id", &hl_from, &curate_v)),
+            moment_highlight: sql(keyed("h", "key_moment_id", &hl_from, &curate_v)),
+            video_highlights: sql(window(
                 "h",
                 "source_video_id",
                 &hl_from,
                 &curate_v,
                 "h.score DESC, h.id",
             )),
-            video_highlight_counts: cnt!(count("h", "source_video_id", &hl_from, &curate_v)),
-            short_by_id: rows!(keyed("g", "id", short_from, &curate_v)),
-            highlight_shorts: rows!(keyed("g", "highlight_candidate_id", short_from, &curate_v)),
-            consent_by_id: rows!(keyed("c", "id", "video_consents c", &curate_c)),
-            video_consent: rows!(keyed("c", "source_video_id", "video_consents c", &curate_c)),
-            audit_by_id: rows!(keyed("a", "id", audit_from, &curate_c)),
-            consent_audit: win!(window(
+            video_highlight_counts: sql(count("h", "source_video_id", &hl_from, &curate_v)),
+            short_by_id: sql(keyed("g", "id", short_from, &curate_v)),
+            highlight_shorts: sql(keyed("g", "highlight_candidate_id", short_from, &curate_v)),
+            consent_by_id: sql(keyed("c", "id", "video_consents c", &curate_c)),
+            video_consent: sql(keyed("c", "source_video_id", "video_consents c", &curate_c)),
+            audit_by_id: sql(keyed("a", "id", audit_from, &curate_c)),
+            consent_audit: sql(window(
                 "a",
                 "video_consent_id",
                 audit_from,
                 &curate_c,
                 "a.version DESC, a.id",
             )),
-            consent_audit_counts: cnt!(count("a", "video_consent_id", audit_from, &curate_c)),
-            version_by_id: rows!(keyed("pv", "id", version_from, &curate_p)),
-            page_versions: win!(window(
+            consent_audit_counts: sql(count("a", "video_consent_id", audit_from, &curate_c)),
+            version_by_id: sql(keyed("pv", "id", version_from, &curate_p)),
+            page_versions: sql(window(
                 "pv",
                 "technique_page_id",
                 version_from,
                 &curate_p,
                 "pv.version_number DESC, pv.id",
             )),
-            page_version_counts: cnt!(count("pv", "technique_page_id", version_from, &curate_p)),
-            link_by_id: rows!(keyed("l", "id", "related_technique_links l", "TRUE")),
-            page_related: rows!(format!(
+            page_version_counts: sql(count("pv", "technique_page_id", version_from, &curate_p)),
+            link_by_id: sql(keyed("l", "id", "related_technique_links l", "TRUE")),
+            page_related: sql(format!(
                 "{} ORDER BY l.created_at, l.id",
                 keyed("l", "source_page_id", "related_technique_links l", "TRUE")
             )),
-            page_referenced_by: rows!(format!(
+            page_referenced_by: sql(format!(
                 "{} ORDER BY l.created_at, l.id",
                 keyed("l", "target_page_id", "related_technique_links l", "TRUE")
             )),
-            page_sources: rows!(format!(
+            page_sources: sql(format!(
                 "SELECT v.*, tpv.technique_page_id AS pb_parent FROM technique_page_videos tpv \
                  JOIN source_videos v ON v.id = tpv.source_video_id \
                  WHERE tpv.technique_page_id = ANY($1) AND {} ORDER BY v.created_at, v.id",
                 scope.page_source("v")
             )),
-            video_pages: rows!(
-                "SELECT t.*, tpv.source_video_id AS pb_parent FROM technique_page_videos tpv \
+            video_pages: sql(format!(
+                "SELECT {}, tpv.source_video_id AS pb_parent FROM technique_page_videos tpv \
                  JOIN technique_pages t ON t.id = tpv.technique_page_id \
-                 WHERE tpv.source_video_id = ANY($1) ORDER BY t.title, t.id"
-                    .to_owned(),
-            ),
-            post_by_id: rows!(keyed("p", "id", "posts p", &post)),
-            creator_posts: win!(window(
+                 WHERE tpv.source_video_id = ANY($1) ORDER BY t.title, t.id",
+                page_summary_columns("t")
+            )),
+            post_by_id: sql(keyed("p", "id", "posts p", &post)),
+            creator_posts: sql(window(
                 "p",
                 "creator_id",
                 "posts p",
                 &post,
                 "p.created_at DESC, p.id",
             )),
-            creator_post_counts: cnt!(count("p", "creator_id", "posts p", &post)),
-            attachment_by_id: rows!(keyed("pa", "id", attachment_from, &post)),
-            post_attachments: rows!(format!(
+            creator_post_counts: sql(count("p", "creator_id", "posts p", &post)),
+            attachment_by_id: sql(keyed("pa", "id", attachment_from, &post)),
+            post_attachments: sql(format!(
                 "{} ORDER BY pa.created_at, pa.id",
                 keyed("pa", "post_id", "post_attachments pa", "TRUE")
             )),
-            run_by_id: rows!(keyed("r", "id", &run_from, &curate_v)),
-            video_runs: win!(window(
+            run_by_id: sql(keyed("r", "id", &run_from, &curate_v)),
+            video_runs: sql(window(
                 "r",
                 "source_video_id",
                 &run_from,
                 &curate_v,
                 "r.created_at DESC, r.id",
             )),
-            video_run_counts: cnt!(count("r", "source_video_id", &run_from, &curate_v)),
-            event_by_id: rows!(keyed("e", "id", event_from, &curate_v)),
-            run_events: win!(window(
+            video_run_counts: sql(count("r", "source_video_id", &run_from, &curate_v)),
+            event_by_id: sql(keyed("e", "id", event_from, &curate_v)),
+            run_events: sql(window(
                 "e",
                 "pipeline_run_id",
                 "pipeline_events e",
                 "TRUE",
                 "e.created_at, e.id",
             )),
-            run_event_counts: cnt!(count("e", "pipeline_run_id", "pipeline_events e", "TRUE")),
-            report_by_id: rows!(keyed("x", "id", "content_reports x", admin)),
-            search_log_by_id: rows!(keyed("x", "id", "search_logs x", admin)),
-            digest_by_id: rows!(keyed("x", "id", "email_digest_logs x", admin)),
-            chat_by_id: rows!(keyed("x", "id", "chat_usage_logs x", admin)),
-            scope,
+            run_event_counts: sql(count("e", "pipeline_run_id", "pipeline_events e", "TRUE")),
+            report_by_id: sql(keyed("x", "id", "content_reports x", admin)),
+            search_log_by_id: sql(keyed("x", "id", "search_logs x", admin)),
+            digest_by_id: sql(keyed("x", "id", "email_digest_logs x", admin)),
+            chat_by_id: sql(keyed("x", "id", "chat_usage_logs x", admin)),
+        }
+    }
+}
+
+impl ReadLoaders {
+    /// Fresh loaders over `db` for a viewer with `scope`. The statements of the public and the
+    /// admin scope are built once per process; a creator's users' (one scope per creator) are
+    /// built per request.
+    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+        static PUBLIC: OnceLock<ReadSql> = OnceLock::new();
+        static ADMIN: OnceLock<ReadSql> = OnceLock::new();
+        let shared = match scope.key() {
+            (true, _) => Some(&ADMIN),
+            (false, None) => Some(&PUBLIC),
+            (false, Some(_)) => None,
+        };
+        match shared {
+            Some(cell) => {
+                let sql = cell.get_or_init(|| ReadSql::new(&scope));
+                Self::with_sql(&db, scope, sql)
+            }
+            None => {
+                let sql = ReadSql::new(&scope);
+                Self::with_sql(&db, scope, &sql)
+            }
         }
     }
 }

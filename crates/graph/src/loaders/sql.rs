@@ -1,33 +1,64 @@
 //! Generic batched loaders over one SQL statement each: rows grouped by a parent key, windows of
 //! a parent's children (cut per parent in SQL), and child counts. The read graph's relations are
-//! instances of these with their SQL (visibility predicates included) fixed per request, see
-//! [`crate::loaders::ReadLoaders`].
+//! instances of these whose statements (visibility predicates included) are built once per
+//! visibility scope, see [`crate::loaders::ReadLoaders`].
 
-use std::{collections::HashMap, marker::PhantomData};
+use std::{collections::HashMap, marker::PhantomData, sync::Arc};
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{DatabaseConnection, FromQueryResult, ModelTrait};
 use uuid::Uuid;
 
 use super::{counts, expand_star, grouped, windowed};
 use crate::{error::LoadError, pagination::Window};
 
+/// A loader type whose loaders are made from one statement.
+pub trait Relation: Sized {
+    /// The per-request DataLoader over this loader.
+    type DataLoader;
+    /// The statement as run, from the statement as written.
+    fn prepare(text: String) -> String {
+        text
+    }
+    /// A fresh DataLoader running `sql` on `db`.
+    fn data_loader(db: DatabaseConnection, sql: &Sql<Self>) -> Self::DataLoader;
+}
+
+/// A prepared statement text for loaders of type `L`, shared by every request of a scope.
+pub struct Sql<L>(Arc<str>, PhantomData<fn() -> L>);
+
+/// Prepares `text` for loaders of type `L` (a leading `SELECT alias.*` of a row loader selects the
+/// model's columns).
+pub(crate) fn sql<L: Relation>(text: String) -> Sql<L> {
+    Sql(L::prepare(text).into(), PhantomData)
+}
+
 /// Rows grouped by `pb_parent`: `sql` selects the model's columns and `pb_parent` for `ANY($1)`.
 /// By-id lookups use it with `pb_parent` = the row's own id.
 pub struct Rows<M> {
     db: DatabaseConnection,
-    sql: String,
+    sql: Arc<str>,
     _model: PhantomData<fn() -> M>,
 }
 
-impl<M: ModelTrait> Rows<M> {
-    /// A loader running `sql` on `db` (a leading `SELECT alias.*` selects the model's columns).
-    pub(crate) fn new(db: DatabaseConnection, sql: String) -> Self {
-        Self {
+impl<M> Relation for Rows<M>
+where
+    M: ModelTrait + FromQueryResult + Clone + Send + Sync + 'static,
+{
+    /// Rows are cached per request: a row asked for twice is fetched once.
+    type DataLoader = DataLoader<Self, HashMapCache>;
+
+    fn prepare(text: String) -> String {
+        expand_star::<M::Entity>(&text)
+    }
+
+    fn data_loader(db: DatabaseConnection, sql: &Sql<Self>) -> Self::DataLoader {
+        let loader = Self {
             db,
-            sql: expand_star::<M::Entity>(&sql),
+            sql: sql.0.clone(),
             _model: PhantomData,
-        }
+        };
+        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
     }
 }
 
@@ -51,18 +82,29 @@ where
 /// `pb_pos` (`row_number() OVER (PARTITION BY ..) - 1`) for `ANY($1)`.
 pub struct Windowed<M> {
     db: DatabaseConnection,
-    sql: String,
+    sql: Arc<str>,
     _model: PhantomData<fn() -> M>,
 }
 
-impl<M: ModelTrait> Windowed<M> {
-    /// A loader running `sql` on `db` (a leading `SELECT alias.*` selects the model's columns).
-    pub(crate) fn new(db: DatabaseConnection, sql: String) -> Self {
-        Self {
+impl<M> Relation for Windowed<M>
+where
+    M: ModelTrait + FromQueryResult + Clone + Send + Sync + 'static,
+{
+    /// Windows are asked for once per parent and window: caching them would only add a deep copy
+    /// of every row.
+    type DataLoader = DataLoader<Self>;
+
+    fn prepare(text: String) -> String {
+        expand_star::<M::Entity>(&text)
+    }
+
+    fn data_loader(db: DatabaseConnection, sql: &Sql<Self>) -> Self::DataLoader {
+        let loader = Self {
             db,
-            sql: expand_star::<M::Entity>(&sql),
+            sql: sql.0.clone(),
             _model: PhantomData,
-        }
+        };
+        DataLoader::new(loader, tokio::spawn)
     }
 }
 
@@ -84,13 +126,19 @@ where
 /// Child counts per parent: `sql` selects `pb_parent` and `n` (bigint) for `ANY($1)`.
 pub struct Counts {
     db: DatabaseConnection,
-    sql: String,
+    sql: Arc<str>,
 }
 
-impl Counts {
-    /// A loader running `sql` on `db`.
-    pub(crate) fn new(db: DatabaseConnection, sql: String) -> Self {
-        Self { db, sql }
+impl Relation for Counts {
+    /// Counts are cached per request.
+    type DataLoader = DataLoader<Self, HashMapCache>;
+
+    fn data_loader(db: DatabaseConnection, sql: &Sql<Self>) -> Self::DataLoader {
+        let loader = Self {
+            db,
+            sql: sql.0.clone(),
+        };
+        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
     }
 }
 

@@ -7,10 +7,10 @@ use entity::{tags, technique_pages};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::{columns, counts, grouped, windowed};
+use super::{counts, grouped, page_summary_columns, windowed};
 use crate::{error::LoadError, pagination::Window};
 
-/// A window of each creator's technique pages, ordered by title.
+/// A window of each creator's technique pages (body deferred), ordered by title.
 pub struct CreatorPages(pub(crate) DatabaseConnection);
 
 impl Loader<(Uuid, Window)> for CreatorPages {
@@ -25,7 +25,7 @@ impl Loader<(Uuid, Window)> for CreatorPages {
             "SELECT {}, tp.creator_id AS pb_parent, \
                row_number() OVER (PARTITION BY tp.creator_id ORDER BY tp.title, tp.id) - 1 AS pb_pos \
              FROM technique_pages tp WHERE tp.creator_id = ANY($1)",
-            columns::<technique_pages::Entity>("tp")
+            page_summary_columns("tp")
         );
         windowed(&self.0, &sql, keys).await
     }
@@ -49,7 +49,7 @@ impl Loader<Uuid> for CreatorPageCounts {
     }
 }
 
-/// A window of each tag's technique pages, ordered by title.
+/// A window of each tag's technique pages (body deferred), ordered by title.
 pub struct TagPages(pub(crate) DatabaseConnection);
 
 impl Loader<(Uuid, Window)> for TagPages {
@@ -65,7 +65,7 @@ impl Loader<(Uuid, Window)> for TagPages {
                row_number() OVER (PARTITION BY tpt.tag_id ORDER BY tp.title, tp.id) - 1 AS pb_pos \
              FROM technique_page_tags tpt JOIN technique_pages tp ON tp.id = tpt.technique_page_id \
              WHERE tpt.tag_id = ANY($1)",
-            columns::<technique_pages::Entity>("tp")
+            page_summary_columns("tp")
         );
         windowed(&self.0, &sql, keys).await
     }

@@ -66,7 +66,7 @@ impl BrowseQuery {
         let args = PageArgs::new(after, before, first, last)?;
         let listing =
             browse::technique_pages(&filter.unwrap_or_default(), order_by.unwrap_or_default())?;
-        listing_connection(ctx, args, listing, TechniquePage)
+        listing_connection(ctx, args, listing, TechniquePage::from_list)
             .await
             .map(TechniquePageConnection)
     }

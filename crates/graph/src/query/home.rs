@@ -129,7 +129,7 @@ impl HomeQuery {
         Ok(facets::trending_pages(db, facets::limit(limit)?)
             .await?
             .into_iter()
-            .map(TechniquePage)
+            .map(TechniquePage::from_list)
             .collect())
     }
 
@@ -143,7 +143,7 @@ impl HomeQuery {
         Ok(facets::recent_pages(db, facets::limit(limit)?)
             .await?
             .into_iter()
-            .map(TechniquePage)
+            .map(TechniquePage::from_list)
             .collect())
     }
 }

@@ -91,7 +91,7 @@ pub fn technique_pages(
     filter: &TechniquePageFilter,
     order: TechniquePageOrder,
 ) -> ServiceResult<Listing<technique_pages::Entity>> {
-    let mut q = technique_pages::Entity::find();
+    let mut q = super::technique_pages::summaries();
     if let Some(creator) = decode_opt(filter.creator.as_ref(), NodeKind::Creator, "creator")? {
         q = q.filter(technique_pages::Column::CreatorId.eq(creator));
     }

@@ -137,12 +137,12 @@ pub async fn featured_creators(
         .await?)
 }
 
-/// The most viewed technique pages.
+/// The most viewed technique pages (body deferred).
 pub async fn trending_pages(
     db: &DatabaseConnection,
     limit: u64,
 ) -> ServiceResult<Vec<technique_pages::Model>> {
-    Ok(technique_pages::Entity::find()
+    Ok(super::technique_pages::summaries()
         .order_by_desc(technique_pages::Column::ViewCount)
         .order_by_asc(technique_pages::Column::Id)
         .limit(limit)
@@ -150,12 +150,12 @@ pub async fn trending_pages(
         .await?)
 }
 
-/// The newest technique pages.
+/// The newest technique pages (body deferred).
 pub async fn recent_pages(
     db: &DatabaseConnection,
     limit: u64,
 ) -> ServiceResult<Vec<technique_pages::Model>> {
-    Ok(technique_pages::Entity::find()
+    Ok(super::technique_pages::summaries()
         .order_by_desc(technique_pages::Column::CreatedAt)
         .order_by_asc(technique_pages::Column::Id)
         .limit(limit)

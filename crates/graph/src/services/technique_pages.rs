@@ -1,9 +1,30 @@
-//! Technique pages: lookups by slug.
+//! Technique pages: lookups by slug, and the list form that leaves the body out.
 
-use entity::technique_pages;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use entity::technique_pages::{self, Column};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, Iterable, QueryFilter, QuerySelect, Select,
+    sea_query::Expr,
+};
 
 use crate::error::ServiceResult;
+
+/// The body columns lists leave out (kilobytes of JSON per page that only a detail view reads).
+/// List rows carry JSON `null` in their place; `TechniquePage` loads the body by id when a client
+/// selects it.
+pub(crate) const DEFERRED: [Column; 2] = [Column::BodySections, Column::SignalChains];
+
+/// Technique pages with the [`DEFERRED`] columns read as JSON `null`.
+pub fn summaries() -> Select<technique_pages::Entity> {
+    let mut select = technique_pages::Entity::find().select_only();
+    for column in Column::iter() {
+        select = if DEFERRED.iter().any(|d| d.as_str() == column.as_str()) {
+            select.column_as(Expr::cust("'null'::jsonb"), column.as_str())
+        } else {
+            select.column(column)
+        };
+    }
+    select
+}
 
 /// The technique page with this slug, if any.
 pub async fn by_slug(
@@ -11,7 +32,7 @@ pub async fn by_slug(
     slug: &str,
 ) -> ServiceResult<Option<technique_pages::Model>> {
     Ok(technique_pages::Entity::find()
-        .filter(technique_pages::Column::Slug.eq(slug))
+        .filter(Column::Slug.eq(slug))
         .one(db)
         .await?)
 }

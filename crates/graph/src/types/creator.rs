@@ -117,7 +117,7 @@ impl Creator {
             self.0.id,
             &loaders.creator_page_counts,
             &loaders.creator_pages,
-            super::TechniquePage,
+            super::TechniquePage::from_list,
         )
         .await
         .map(TechniquePageConnection)

@@ -84,7 +84,7 @@ pub(crate) async fn load_node(
             .map(|c| Node::Creator(Creator(c))),
         NodeKind::TechniquePage => one(&l.page_by_id, key)
             .await?
-            .map(|m| Node::TechniquePage(TechniquePage(m))),
+            .map(|m| Node::TechniquePage(TechniquePage::from(m))),
         NodeKind::Tag => one(&l.tag_by_id, key).await?.map(|m| Node::Tag(Tag(m))),
         NodeKind::SourceVideo => one(&l.video_by_id, key)
             .await?

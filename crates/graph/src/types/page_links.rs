@@ -56,7 +56,7 @@ impl TechniquePageVersion {
     ) -> async_graphql::Result<Option<TechniquePage>> {
         Ok(one(&read(ctx)?.page_by_id, self.0.technique_page_id)
             .await?
-            .map(TechniquePage))
+            .map(TechniquePage::from))
     }
 }
 
@@ -90,13 +90,13 @@ impl RelatedTechniqueLink {
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TechniquePage>> {
         Ok(one(&read(ctx)?.page_by_id, self.0.source_page_id)
             .await?
-            .map(TechniquePage))
+            .map(TechniquePage::from))
     }
 
     /// The page the link points to.
     async fn target(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TechniquePage>> {
         Ok(one(&read(ctx)?.page_by_id, self.0.target_page_id)
             .await?
-            .map(TechniquePage))
+            .map(TechniquePage::from))
     }
 }

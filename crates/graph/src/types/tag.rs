@@ -43,7 +43,7 @@ impl Tag {
             self.0.id,
             &loaders.tag_page_counts,
             &loaders.tag_pages,
-            TechniquePage,
+            TechniquePage::from_list,
         )
         .await
         .map(TechniquePageConnection)

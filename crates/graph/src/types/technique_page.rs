@@ -1,5 +1,7 @@
 //! `TechniquePage`: one production technique, written up from a creator's videos.
 
+use std::borrow::Cow;
+
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::technique_pages;
@@ -12,12 +14,52 @@ use crate::{
     context::Loaders,
     error::ServiceError,
     ids::{self, NodeKind},
-    loaders::list,
+    loaders::{list, one},
     pagination::PageArgs,
 };
 
-/// One production technique, written up from a creator's videos.
-pub struct TechniquePage(pub technique_pages::Model);
+/// One production technique, written up from a creator's videos. Rows from lists carry their
+/// body deferred ([`Body::Deferred`], see `services::technique_pages::DEFERRED`).
+pub struct TechniquePage(pub technique_pages::Model, Body);
+
+/// Whether a page's body columns came with its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Body {
+    /// `body_sections` and `signal_chains` hold the stored values.
+    Loaded,
+    /// They hold JSON `null`; the stored values are loaded by id when selected.
+    Deferred,
+}
+
+impl From<technique_pages::Model> for TechniquePage {
+    /// A page read with all its columns.
+    fn from(row: technique_pages::Model) -> Self {
+        Self(row, Body::Loaded)
+    }
+}
+
+impl TechniquePage {
+    /// A page read by a list, its body deferred.
+    pub(crate) fn from_list(row: technique_pages::Model) -> Self {
+        Self(row, Body::Deferred)
+    }
+
+    /// The row with its body: this one, or (for a list row) the page loaded by id; all deferred
+    /// bodies of a request's pages come in one statement.
+    async fn with_body(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Cow<'_, technique_pages::Model>> {
+        if self.1 == Body::Loaded {
+            return Ok(Cow::Borrowed(&self.0));
+        }
+        let row = one(&read(ctx)?.page_by_id, self.0.id).await?;
+        // A page deleted since its list was read is gone for this request too.
+        Ok(Cow::Owned(
+            row.ok_or(ServiceError::NotFound("technique page"))?,
+        ))
+    }
+}
 
 crate::connection_type!(
     TechniquePageConnection,
@@ -106,23 +148,32 @@ impl TechniquePage {
     }
 
     /// The body as one typed tree, whichever format it is stored in (see `bodySectionsFormat`).
-    async fn body_sections(&self) -> Vec<BodySection> {
-        body::body_sections(&self.0.body_sections_format, &self.0.body_sections)
+    async fn body_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BodySection>> {
+        let page = self.with_body(ctx).await?;
+        Ok(body::body_sections(
+            &page.body_sections_format,
+            &page.body_sections,
+        ))
     }
 
     /// The body exactly as stored (shape depends on `bodySectionsFormat`).
-    async fn body_sections_raw(&self) -> &serde_json::Value {
-        &self.0.body_sections
+    async fn body_sections_raw(&self, ctx: &Context<'_>) -> async_graphql::Result<serde_json::Value> {
+        Ok(self.with_body(ctx).await?.body_sections.clone())
     }
 
     /// Signal chains as typed lists of steps (null when the page has none).
-    async fn signal_chains(&self) -> Option<Vec<SignalChain>> {
-        body::signal_chains(self.0.signal_chains.as_ref())
+    async fn signal_chains(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<SignalChain>>> {
+        Ok(body::signal_chains(
+            self.with_body(ctx).await?.signal_chains.as_ref(),
+        ))
     }
 
     /// Signal chains exactly as stored.
-    async fn signal_chains_raw(&self) -> Option<&serde_json::Value> {
-        self.0.signal_chains.as_ref()
+    async fn signal_chains_raw(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<serde_json::Value>> {
+        Ok(self.with_body(ctx).await?.signal_chains.clone())
     }
 
     /// Links from this page to related pages, oldest first.

@@ -205,7 +205,7 @@ impl SourceVideo {
         Ok(list(&read(ctx)?.video_pages, self.0.id)
             .await?
             .into_iter()
-            .map(TechniquePage)
+            .map(TechniquePage::from_list)
             .collect())
     }
 }

@@ -2,9 +2,10 @@
 //!
 //! Order of checks, cheapest first, and nothing executes until all pass: method and media types,
 //! body size (before reading it whole), JSON shape, persisted-query lookup, token count (before
-//! parsing), parse, GET-only-queries, depth/cost/aliases/directives, then the schema's own
+//! parsing), parse (both skipped for a document parsed before, see [`documents`]), GET-only-queries, depth/cost/aliases/directives, then the schema's own
 //! validation and execution under a timeout.
 
+pub mod documents;
 pub mod limits;
 pub mod persisted;
 pub mod protocol;
@@ -248,7 +249,11 @@ async fn execute(
             ));
         }
     };
-    if let Err(error) = limits::check_tokens(&query, &settings.limits) {
+    // A document seen before already passed the token limit and parsed.
+    let cached = state.documents.get(&query);
+    if cached.is_none()
+        && let Err(error) = limits::check_tokens(&query, &settings.limits)
+    {
         return Ok(request_error(
             media,
             error.code(),
@@ -262,6 +267,11 @@ async fn execute(
     if let Some(name) = &operation {
         request = request.operation_name(name.clone());
     }
+    let hit = cached.is_some();
+    if let Some(doc) = cached {
+        request.set_parsed_query(doc);
+    }
+    let text = (!hit).then(|| request.query.clone());
     let doc = match request.parsed_query() {
         Ok(doc) => doc,
         Err(error) => {
@@ -274,6 +284,9 @@ async fn execute(
             ));
         }
     };
+    if let Some(text) = text {
+        state.documents.insert(&text, doc);
+    }
     // Logs and metrics name the operation even when the client sent no operationName.
     let operation = operation.or_else(|| match &doc.operations {
         DocumentOperations::Single(_) => None,
