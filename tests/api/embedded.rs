@@ -74,7 +74,7 @@ fn missing_binaries_message_says_what_to_do() {
 
 #[tokio::test]
 async fn unreachable_database_url_is_one_clear_line() {
-    let err = server::database::connect("postgres://someone:secret@127.0.0.1:1/patchbay")
+    let err = server::database::connect("postgres://someone:secret@127.0.0.1:1/patchbay", 1)
         .await
         .err()
         .unwrap()

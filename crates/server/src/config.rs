@@ -106,6 +106,10 @@ pub struct ServeArgs {
     #[arg(long, env = "PATCHBAY_ADDR", default_value = "127.0.0.1:8000")]
     pub addr: SocketAddr,
 
+    /// Database connections the server keeps open (opened at start, kept for its lifetime).
+    #[arg(long, env = "PATCHBAY_DB_POOL_SIZE", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_pool_size: u32,
+
     /// Largest request body in bytes, refused with 413 before it is read whole.
     #[arg(long, env = "PATCHBAY_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,

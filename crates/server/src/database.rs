@@ -31,7 +31,7 @@ impl Source {
         })
         .await??;
         tracing::info!(data_dir = %pg.data_dir().display(), "embedded PostgreSQL is running");
-        let admin = connect(&pg.url("postgres")).await?;
+        let admin = connect(&pg.url("postgres"), COMMAND_POOL_SIZE).await?;
         create_database_if_missing(&admin, EMBEDDED_DATABASE).await?;
         admin.close().await?;
         Ok(Self::Embedded(pg))
@@ -80,12 +80,20 @@ pub async fn create_database_if_missing(
     Ok(())
 }
 
-/// Opens a pool on `url`; the error names the host and what failed, never the password.
-pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+/// Connections of the pools of one-off commands (migrate, seed, create-admin, invite).
+pub const COMMAND_POOL_SIZE: u32 = 2;
+
+/// Opens a pool of `size` connections on `url`; the error names the host and what failed, never
+/// the password.
+///
+/// The pool is fixed-size: all connections are opened up front and kept. A pool that grew under
+/// load opened its connections in the middle of a burst, and some requests waited seconds for
+/// them (sqlx retries connects with backoff) while the others were served.
+pub async fn connect(url: &str, size: u32) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(32)
-        .min_connections(1)
+        .max_connections(size)
+        .min_connections(size)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         // sqlx tests every connection when it goes back to the pool; testing it again on the way

@@ -89,14 +89,14 @@ fn export_schema(output: Option<&Path>) -> anyhow::Result<()> {
 }
 
 async fn migrate(source: &Source) -> anyhow::Result<()> {
-    let db = database::connect(&source.url()).await?;
+    let db = database::connect(&source.url(), database::COMMAND_POOL_SIZE).await?;
     database::migrate(&db).await?;
     tracing::info!("migrations applied");
     Ok(())
 }
 
 async fn seed_command(source: &Source, scale: SeedScale) -> anyhow::Result<()> {
-    let db = database::connect(&source.url()).await?;
+    let db = database::connect(&source.url(), database::COMMAND_POOL_SIZE).await?;
     if source.is_embedded() {
         database::migrate(&db).await?;
     } else {
@@ -194,7 +194,7 @@ fn parse_expiry(text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
 }
 
 async fn open_migrated(source: &Source) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    let db = database::connect(&source.url()).await?;
+    let db = database::connect(&source.url(), database::COMMAND_POOL_SIZE).await?;
     if source.is_embedded() {
         database::migrate(&db).await?;
     } else {
@@ -246,7 +246,7 @@ async fn serve(
     auth: graph::AuthConfig,
 ) -> anyhow::Result<()> {
     let config = http_config(args, profile)?;
-    let db = database::connect(&source.url()).await?;
+    let db = database::connect(&source.url(), args.db_pool_size).await?;
     if source.is_embedded() {
         database::migrate(&db).await?;
         if seed::is_empty(&db).await? {

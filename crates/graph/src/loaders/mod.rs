@@ -100,8 +100,21 @@ async fn grouped<M: FromQueryResult>(
     Ok(out)
 }
 
-/// Runs a windowed child query: `inner` selects the children of `ANY($1)` with a `pb_parent`
-/// column and a 0-based `pb_pos` position per parent; the window cuts every parent's list in SQL.
+/// The statement of one parent's window for [`windowed`]: `select` (the model's columns) from
+/// `from` where the key expression `key` is the parent (`pb_p.id`) and `pred` holds, numbered by
+/// `order` and cut to the window (`OFFSET $2 LIMIT $3`). With an index on the key and the order,
+/// each parent reads just its window instead of all its children.
+pub(crate) fn window_sql(select: &str, from: &str, key: &str, pred: &str, order: &str) -> String {
+    format!(
+        "SELECT {select}, pb_p.id AS {PARENT}, \
+           row_number() OVER (ORDER BY {order}) - 1 AS pb_pos \
+         FROM {from} WHERE {key} = pb_p.id AND {pred} ORDER BY {order} OFFSET $2 LIMIT $3"
+    )
+}
+
+/// Runs a windowed child query: `inner` (see [`window_sql`]) selects one parent's window with a
+/// `pb_parent` column and its 0-based `pb_pos`; it runs laterally for each parent of `ANY($1)`,
+/// one statement per distinct window.
 async fn windowed<M: FromQueryResult>(
     db: &DatabaseConnection,
     inner: &str,
@@ -112,14 +125,14 @@ async fn windowed<M: FromQueryResult>(
         by_window.entry(*window).or_default().push(*parent);
     }
     let sql = format!(
-        "SELECT * FROM ({inner}) AS w WHERE w.pb_pos >= $2 AND w.pb_pos < $3 \
+        "SELECT w.* FROM unnest($1::uuid[]) AS pb_p(id) CROSS JOIN LATERAL ({inner}) AS w \
          ORDER BY w.{PARENT}, w.pb_pos"
     );
     let mut out = HashMap::with_capacity(keys.len());
     for (window, parents) in by_window {
-        let start = i64::try_from(window.offset).unwrap_or(i64::MAX);
-        let end = start.saturating_add(i64::try_from(window.fetch()).unwrap_or(i64::MAX));
-        let mut rows = grouped::<M>(db, &sql, &parents, vec![start.into(), end.into()]).await?;
+        let offset = i64::try_from(window.offset).unwrap_or(i64::MAX);
+        let limit = i64::try_from(window.fetch()).unwrap_or(i64::MAX);
+        let mut rows = grouped::<M>(db, &sql, &parents, vec![offset.into(), limit.into()]).await?;
         for parent in parents {
             out.insert((parent, window), rows.remove(&parent).unwrap_or_default());
         }
@@ -162,8 +175,14 @@ mod tests {
         let cols = columns::<entity::technique_pages::Entity>("tp");
         assert!(!cols.contains("search_vector") && cols.contains("tp.\"body_sections\""));
         let summary = page_summary_columns("tp");
-        assert!(summary.contains("'null'::jsonb AS \"body_sections\""), "{summary}");
-        assert!(summary.contains("'null'::jsonb AS \"signal_chains\""), "{summary}");
+        assert!(
+            summary.contains("'null'::jsonb AS \"body_sections\""),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("'null'::jsonb AS \"signal_chains\""),
+            "{summary}"
+        );
         assert!(summary.contains("tp.\"title\"") && !summary.contains("tp.\"body_sections\""));
     }
 }

@@ -16,6 +16,7 @@ use sea_orm::DatabaseConnection;
 use super::{
     page_summary_columns,
     sql::{Counts, Relation, Rows, Sql, Windowed, sql},
+    window_sql,
 };
 use crate::services::visibility::Scope;
 
@@ -152,10 +153,12 @@ fn keyed(alias: &str, key: &str, from: &str, pred: &str) -> String {
 
 /// The windowed form of [`keyed`], numbering each parent's rows by `order`.
 fn window(alias: &str, key: &str, from: &str, pred: &str, order: &str) -> String {
-    format!(
-        "SELECT {alias}.*, {alias}.{key} AS pb_parent, \
-           row_number() OVER (PARTITION BY {alias}.{key} ORDER BY {order}) - 1 AS pb_pos \
-         FROM {from} WHERE {alias}.{key} = ANY($1) AND {pred}"
+    window_sql(
+        &format!("{alias}.*"),
+        from,
+        &format!("{alias}.{key}"),
+        pred,
+        order,
     )
 }
 

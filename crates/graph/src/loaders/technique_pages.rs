@@ -7,7 +7,7 @@ use entity::{tags, technique_pages};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::{counts, grouped, page_summary_columns, windowed};
+use super::{counts, grouped, page_summary_columns, window_sql, windowed};
 use crate::{error::LoadError, pagination::Window};
 
 /// A window of each creator's technique pages (body deferred), ordered by title.
@@ -21,11 +21,12 @@ impl Loader<(Uuid, Window)> for CreatorPages {
         &self,
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
-        let sql = format!(
-            "SELECT {}, tp.creator_id AS pb_parent, \
-               row_number() OVER (PARTITION BY tp.creator_id ORDER BY tp.title, tp.id) - 1 AS pb_pos \
-             FROM technique_pages tp WHERE tp.creator_id = ANY($1)",
-            page_summary_columns("tp")
+        let sql = window_sql(
+            &page_summary_columns("tp"),
+            "technique_pages tp",
+            "tp.creator_id",
+            "TRUE",
+            "tp.title, tp.id",
         );
         windowed(&self.0, &sql, keys).await
     }
@@ -60,12 +61,12 @@ impl Loader<(Uuid, Window)> for TagPages {
         &self,
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
-        let sql = format!(
-            "SELECT {}, tpt.tag_id AS pb_parent, \
-               row_number() OVER (PARTITION BY tpt.tag_id ORDER BY tp.title, tp.id) - 1 AS pb_pos \
-             FROM technique_page_tags tpt JOIN technique_pages tp ON tp.id = tpt.technique_page_id \
-             WHERE tpt.tag_id = ANY($1)",
-            page_summary_columns("tp")
+        let sql = window_sql(
+            &page_summary_columns("tp"),
+            "technique_page_tags tpt JOIN technique_pages tp ON tp.id = tpt.technique_page_id",
+            "tpt.tag_id",
+            "TRUE",
+            "tp.title, tp.id",
         );
         windowed(&self.0, &sql, keys).await
     }

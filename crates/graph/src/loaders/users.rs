@@ -8,7 +8,7 @@ use entity::{creators, users};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{columns, counts, grouped, windowed};
+use super::{columns, counts, grouped, window_sql, windowed};
 use crate::{error::LoadError, pagination::Window};
 
 /// Users by id.
@@ -100,12 +100,12 @@ impl Loader<(Uuid, Window)> for UserFollowing {
         &self,
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
-        let sql = format!(
-            "SELECT {}, f.user_id AS pb_parent, \
-               row_number() OVER (PARTITION BY f.user_id ORDER BY c.name, c.id) - 1 AS pb_pos \
-             FROM creator_follows f JOIN creators c ON c.id = f.creator_id \
-             WHERE f.user_id = ANY($1)",
-            columns::<creators::Entity>("c")
+        let sql = window_sql(
+            &columns::<creators::Entity>("c"),
+            "creator_follows f JOIN creators c ON c.id = f.creator_id",
+            "f.user_id",
+            "TRUE",
+            "c.name, c.id",
         );
         windowed(&self.0, &sql, keys).await
     }

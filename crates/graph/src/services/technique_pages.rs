@@ -2,8 +2,8 @@
 
 use entity::technique_pages::{self, Column};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, Iterable, QueryFilter, QuerySelect, Select,
-    sea_query::Expr,
+    ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, Iterable, QueryFilter, QuerySelect,
+    Select, sea_query::Expr,
 };
 
 use crate::error::ServiceResult;

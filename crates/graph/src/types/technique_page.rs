@@ -157,7 +157,10 @@ impl TechniquePage {
     }
 
     /// The body exactly as stored (shape depends on `bodySectionsFormat`).
-    async fn body_sections_raw(&self, ctx: &Context<'_>) -> async_graphql::Result<serde_json::Value> {
+    async fn body_sections_raw(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<serde_json::Value> {
         Ok(self.with_body(ctx).await?.body_sections.clone())
     }
 
@@ -172,7 +175,10 @@ impl TechniquePage {
     }
 
     /// Signal chains exactly as stored.
-    async fn signal_chains_raw(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<serde_json::Value>> {
+    async fn signal_chains_raw(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<serde_json::Value>> {
         Ok(self.with_body(ctx).await?.signal_chains.clone())
     }
 

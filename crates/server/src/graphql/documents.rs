@@ -57,7 +57,10 @@ mod tests {
         assert_eq!(format!("{hit:?}"), format!("{doc:?}"));
         let other = async_graphql::parser::parse_query("{ b }").unwrap();
         cache.insert("{ b }", &other);
-        assert!(cache.get("{ a }").is_none(), "capacity 1 evicts the older document");
+        assert!(
+            cache.get("{ a }").is_none(),
+            "capacity 1 evicts the older document"
+        );
         assert!(cache.get("{ b }").is_some());
     }
 

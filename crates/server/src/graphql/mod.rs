@@ -11,6 +11,7 @@ pub mod persisted;
 pub mod protocol;
 
 use std::{
+    collections::BTreeMap,
     net::SocketAddr,
     time::{Duration, Instant},
 };
@@ -32,7 +33,7 @@ use tracing::Instrument;
 use crate::{app::AppState, telemetry::RequestId};
 use limits::Limits;
 use persisted::PersistedError;
-use protocol::{HttpError, MediaType, Params, PostBody, json_response};
+use protocol::{HttpError, MediaType, Params, PostBody, json_bytes_response};
 
 /// How `/graphql` treats requests; built from the command line.
 #[derive(Debug, Clone)]
@@ -168,7 +169,7 @@ async fn handle(
     match body {
         PostBody::Single(params) => {
             let one = execute(state, params, &method, media, viewer, client_ip, request_id).await?;
-            let response = json_response(one.status, media, &one.body);
+            let response = json_bytes_response(one.status, media, one.body);
             Ok((response, one.outcome))
         }
         PostBody::Batch(items) => {
@@ -185,10 +186,10 @@ async fn handle(
                 )
                 .await
                 .map(|one| one.body)
-                .unwrap_or_else(|e| error_body(e.code, &e.message, request_id));
+                .unwrap_or_else(|e| error_json(e.code, &e.message, request_id));
                 bodies.push(one);
             }
-            let response = json_response(StatusCode::OK, media, &Value::Array(bodies));
+            let response = json_bytes_response(StatusCode::OK, media, bodies.join_array());
             Ok((response, Outcome::new(Some("batch".into()), "ok")))
         }
     }
@@ -196,8 +197,45 @@ async fn handle(
 
 struct Executed {
     status: StatusCode,
-    body: Value,
+    /// The serialized response body (a JSON object).
+    body: Vec<u8>,
     outcome: Outcome,
+}
+
+/// Joins serialized JSON values into a serialized array.
+trait JoinArray {
+    fn join_array(self) -> Vec<u8>;
+}
+
+impl JoinArray for Vec<Vec<u8>> {
+    fn join_array(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.iter().map(|b| b.len() + 1).sum::<usize>() + 2);
+        out.push(b'[');
+        out.extend_from_slice(&self.join(&b',')[..]);
+        out.push(b']');
+        out
+    }
+}
+
+/// A response body, serialized straight from the executor's values (no intermediate JSON tree:
+/// for large answers the copy cost as much as producing them).
+#[derive(serde::Serialize)]
+struct ResponseBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[Value]>::is_empty")]
+    errors: &'a [Value],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+}
+
+fn error_json(code: &str, message: &str, request_id: &str) -> Vec<u8> {
+    to_json(&error_body(code, message, request_id))
+}
+
+/// Serializes `value`; values built here always serialize.
+fn to_json(value: &impl serde::Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec())
 }
 
 fn error_body(code: &str, message: &str, request_id: &str) -> Value {
@@ -218,7 +256,7 @@ fn request_error(
             MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
             MediaType::Json => StatusCode::OK,
         },
-        body: error_body(code, message, request_id),
+        body: error_json(code, message, request_id),
         outcome: Outcome::new(operation, code),
     }
 }
@@ -333,7 +371,7 @@ async fn execute(
     let Ok(response) = executed else {
         return Ok(Executed {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            body: error_body(
+            body: error_json(
                 "REQUEST_TIMEOUT",
                 "the request took longer than allowed",
                 request_id,
@@ -351,13 +389,6 @@ async fn execute(
         .into_iter()
         .map(|error| mask(error, is_request_error, request_id))
         .collect();
-    let mut body = serde_json::Map::new();
-    if !is_request_error {
-        body.insert(
-            "data".into(),
-            serde_json::to_value(&response.data).unwrap_or(Value::Null),
-        );
-    }
     let result = if errors.is_empty() {
         "ok"
     } else if is_request_error {
@@ -365,22 +396,18 @@ async fn execute(
     } else {
         "partial"
     };
-    if !errors.is_empty() {
-        body.insert("errors".into(), Value::Array(errors));
-    }
-    if !response.extensions.is_empty() {
-        body.insert(
-            "extensions".into(),
-            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
-        );
-    }
+    let body = to_json(&ResponseBody {
+        data: (!is_request_error).then_some(&response.data),
+        errors: &errors,
+        extensions: &response.extensions,
+    });
     let status = match (is_request_error, media) {
         (true, MediaType::GraphqlResponse) => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
     Ok(Executed {
         status,
-        body: Value::Object(body),
+        body,
         outcome: Outcome::new(operation, result),
     })
 }

@@ -267,7 +267,15 @@ impl HttpError {
 
 /// A JSON response of `media` with `status`.
 pub fn json_response(status: StatusCode, media: MediaType, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    json_bytes_response(
+        status,
+        media,
+        serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec()),
+    )
+}
+
+/// A response with an already serialized JSON body.
+pub fn json_bytes_response(status: StatusCode, media: MediaType, bytes: Vec<u8>) -> Response {
     let mut response = (status, Body::from(bytes)).into_response();
     response
         .headers_mut()
