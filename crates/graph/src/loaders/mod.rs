@@ -7,7 +7,7 @@ mod sql;
 mod technique_pages;
 mod users;
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, IdenStatic,
@@ -119,7 +119,7 @@ async fn windowed<M: FromQueryResult>(
     db: &DatabaseConnection,
     inner: &str,
     keys: &[(Uuid, Window)],
-) -> Result<HashMap<(Uuid, Window), Vec<M>>, LoadError> {
+) -> Result<HashMap<(Uuid, Window), Arc<Vec<M>>>, LoadError> {
     let mut by_window: HashMap<Window, Vec<Uuid>> = HashMap::new();
     for (parent, window) in keys {
         by_window.entry(*window).or_default().push(*parent);
@@ -134,10 +134,20 @@ async fn windowed<M: FromQueryResult>(
         let limit = i64::try_from(window.fetch()).unwrap_or(i64::MAX);
         let mut rows = grouped::<M>(db, &sql, &parents, vec![offset.into(), limit.into()]).await?;
         for parent in parents {
-            out.insert((parent, window), rows.remove(&parent).unwrap_or_default());
+            out.insert(
+                (parent, window),
+                Arc::new(rows.remove(&parent).unwrap_or_default()),
+            );
         }
     }
     Ok(out)
+}
+
+/// The rows of a loader's answer. Lists travel through DataLoaders behind an `Arc` (a DataLoader
+/// copies each answer to its caller); once the loader has handed the answer over, the caller holds
+/// the only reference and takes the rows without a copy.
+pub(crate) fn unshare<T: Clone>(rows: Arc<Vec<T>>) -> Vec<T> {
+    Arc::try_unwrap(rows).unwrap_or_else(|rows| (*rows).clone())
 }
 
 /// Counts children per parent: `sql` selects `pb_parent` and `n` (bigint) for `ANY($1)`.

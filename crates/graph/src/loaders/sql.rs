@@ -112,7 +112,7 @@ impl<M> Loader<(Uuid, Window)> for Windowed<M>
 where
     M: FromQueryResult + Clone + Send + Sync + 'static,
 {
-    type Value = Vec<M>;
+    type Value = Arc<Vec<M>>;
     type Error = LoadError;
 
     async fn load(

@@ -1,6 +1,6 @@
 //! Technique pages by creator and by tag (windowed per parent), their counts, and tags per page.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
 use entity::{tags, technique_pages};
@@ -14,7 +14,7 @@ use crate::{error::LoadError, pagination::Window};
 pub struct CreatorPages(pub(crate) DatabaseConnection);
 
 impl Loader<(Uuid, Window)> for CreatorPages {
-    type Value = Vec<technique_pages::Model>;
+    type Value = Arc<Vec<technique_pages::Model>>;
     type Error = LoadError;
 
     async fn load(
@@ -54,7 +54,7 @@ impl Loader<Uuid> for CreatorPageCounts {
 pub struct TagPages(pub(crate) DatabaseConnection);
 
 impl Loader<(Uuid, Window)> for TagPages {
-    type Value = Vec<technique_pages::Model>;
+    type Value = Arc<Vec<technique_pages::Model>>;
     type Error = LoadError;
 
     async fn load(
@@ -94,7 +94,7 @@ impl Loader<Uuid> for TagPageCounts {
 pub struct PageTags(pub(crate) DatabaseConnection);
 
 impl Loader<Uuid> for PageTags {
-    type Value = Vec<tags::Model>;
+    type Value = Arc<Vec<tags::Model>>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
@@ -109,7 +109,7 @@ impl Loader<Uuid> for PageTags {
         .await?;
         Ok(keys
             .iter()
-            .map(|k| (*k, rows.remove(k).unwrap_or_default()))
+            .map(|k| (*k, Arc::new(rows.remove(k).unwrap_or_default())))
             .collect())
     }
 }

@@ -1,7 +1,7 @@
 //! Users by id, follower counts per creator, whether a user follows a creator, and the creators a
 //! user follows (windowed per user).
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
 use entity::{creators, users};
@@ -93,7 +93,7 @@ impl Loader<(Uuid, Uuid)> for Follows {
 pub struct UserFollowing(pub(crate) DatabaseConnection);
 
 impl Loader<(Uuid, Window)> for UserFollowing {
-    type Value = Vec<creators::Model>;
+    type Value = Arc<Vec<creators::Model>>;
     type Error = LoadError;
 
     async fn load(

@@ -78,7 +78,8 @@ pub(crate) async fn nested_connection<C, P, PC, T, N>(
 ) -> async_graphql::Result<Page<N>>
 where
     C: Loader<Uuid, Value = u64, Error = LoadError>,
-    P: Loader<(Uuid, Window), Value = Vec<T>, Error = LoadError>,
+    P: Loader<(Uuid, Window), Value = std::sync::Arc<Vec<T>>, Error = LoadError>,
+    T: Clone,
     PC: CacheFactory,
 {
     let total = if args.needs_total() || wants_total(ctx) {
@@ -97,7 +98,11 @@ where
     let rows = if window.limit == 0 {
         Vec::new()
     } else {
-        pages.load_one((parent, window)).await?.unwrap_or_default()
+        pages
+            .load_one((parent, window))
+            .await?
+            .map(crate::loaders::unshare)
+            .unwrap_or_default()
     };
     Ok(connection(window, rows, total, node))
 }

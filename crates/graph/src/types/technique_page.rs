@@ -144,7 +144,12 @@ impl TechniquePage {
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
         let loaders = ctx.data::<Loaders>()?;
         let tags = loaders.page_tags.load_one(self.0.id).await?;
-        Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
+        Ok(tags
+            .map(crate::loaders::unshare)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Tag)
+            .collect())
     }
 
     /// The body as one typed tree, whichever format it is stored in (see `bodySectionsFormat`).
