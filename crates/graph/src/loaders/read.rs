@@ -9,7 +9,7 @@ use entity::{
     related_technique_links, search_logs, source_videos, tags, technique_page_versions,
     technique_pages, transcript_segments, video_consents,
 };
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use sea_orm::DatabaseConnection;
 
@@ -26,11 +26,14 @@ type Dl<T> = DataLoader<T, HashMapCache>;
 /// (cached for by-id and grouped rows, uncached for windows), [`ReadSql`] the relation's statement.
 macro_rules! read_relations {
     ($($(#[doc = $doc:literal])* $name:ident: $loader:ty,)*) => {
-        /// One DataLoader per relation of the read graph, created for each request and viewer.
+        /// One DataLoader per relation of the read graph, for one request and viewer. Each is
+        /// created on first use: a request touches a handful of the relations.
         pub struct ReadLoaders {
             /// The visibility rules of this request's viewer.
             pub scope: Scope,
-            $($(#[doc = $doc])* pub $name: <$loader as Relation>::DataLoader,)*
+            db: DatabaseConnection,
+            sql: Arc<ReadSql>,
+            $($name: OnceLock<<$loader as Relation>::DataLoader>,)*
         }
 
         /// The statements of the read graph's relations for one visibility scope.
@@ -39,13 +42,24 @@ macro_rules! read_relations {
         }
 
         impl ReadLoaders {
-            /// Fresh loaders over `db` running `sql`'s statements.
-            fn with_sql(db: &DatabaseConnection, scope: Scope, sql: &ReadSql) -> Self {
+            /// Loaders over `db` running `sql`'s statements.
+            fn with_sql(db: DatabaseConnection, scope: Scope, sql: Arc<ReadSql>) -> Self {
                 Self {
                     scope,
-                    $($name: <$loader as Relation>::data_loader(db.clone(), &sql.$name),)*
+                    db,
+                    sql,
+                    $($name: OnceLock::new(),)*
                 }
             }
+
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(&self) -> &<$loader as Relation>::DataLoader {
+                    self.$name.get_or_init(|| {
+                        <$loader as Relation>::data_loader(self.db.clone(), &self.sql.$name)
+                    })
+                }
+            )*
         }
     };
 }
@@ -328,23 +342,18 @@ impl ReadLoaders {
     /// admin scope are built once per process; a creator's users' (one scope per creator) are
     /// built per request.
     pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
-        static PUBLIC: OnceLock<ReadSql> = OnceLock::new();
-        static ADMIN: OnceLock<ReadSql> = OnceLock::new();
+        static PUBLIC: OnceLock<Arc<ReadSql>> = OnceLock::new();
+        static ADMIN: OnceLock<Arc<ReadSql>> = OnceLock::new();
         let shared = match scope.key() {
             (true, _) => Some(&ADMIN),
             (false, None) => Some(&PUBLIC),
             (false, Some(_)) => None,
         };
-        match shared {
-            Some(cell) => {
-                let sql = cell.get_or_init(|| ReadSql::new(&scope));
-                Self::with_sql(&db, scope, sql)
-            }
-            None => {
-                let sql = ReadSql::new(&scope);
-                Self::with_sql(&db, scope, &sql)
-            }
-        }
+        let sql = match shared {
+            Some(cell) => cell.get_or_init(|| Arc::new(ReadSql::new(&scope))).clone(),
+            None => Arc::new(ReadSql::new(&scope)),
+        };
+        Self::with_sql(db, scope, sql)
     }
 }
 

@@ -23,7 +23,7 @@ impl MediaQuery {
         #[graphql(desc = "The video's global ID.")] id: ID,
     ) -> async_graphql::Result<Option<SourceVideo>> {
         let key = ids::decode(&id, NodeKind::SourceVideo, "id")?;
-        Ok(one(&read(ctx)?.video_by_id, key).await?.map(SourceVideo))
+        Ok(one(read(ctx)?.video_by_id(), key).await?.map(SourceVideo))
     }
 
     /// The short behind a share link: public once rendering is complete, null otherwise. Its

@@ -57,7 +57,7 @@ impl VideoConsent {
 
     /// The video this consent governs.
     async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
-        Ok(one(&read(ctx)?.video_by_id, self.0.source_video_id)
+        Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
             .await?
             .map(SourceVideo))
     }
@@ -77,8 +77,8 @@ impl VideoConsent {
             ctx,
             args,
             self.0.id,
-            &l.consent_audit_counts,
-            &l.consent_audit,
+            l.consent_audit_counts(),
+            l.consent_audit(),
             ConsentAuditLog,
         )
         .await
@@ -129,7 +129,7 @@ impl ConsentAuditLog {
 
     /// The consent that changed.
     async fn consent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<VideoConsent>> {
-        Ok(one(&read(ctx)?.consent_by_id, self.0.video_consent_id)
+        Ok(one(read(ctx)?.consent_by_id(), self.0.video_consent_id)
             .await?
             .map(VideoConsent))
     }

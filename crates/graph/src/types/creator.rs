@@ -148,8 +148,8 @@ impl Creator {
             ctx,
             args,
             self.0.id,
-            &l.creator_video_counts,
-            &l.creator_videos,
+            l.creator_video_counts(),
+            l.creator_videos(),
             super::SourceVideo,
         )
         .await
@@ -171,8 +171,8 @@ impl Creator {
             ctx,
             args,
             self.0.id,
-            &l.creator_post_counts,
-            &l.creator_posts,
+            l.creator_post_counts(),
+            l.creator_posts(),
             super::Post,
         )
         .await

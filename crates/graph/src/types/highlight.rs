@@ -71,21 +71,21 @@ impl HighlightCandidate {
 
     /// The key moment scored.
     async fn key_moment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<KeyMoment>> {
-        Ok(one(&read(ctx)?.moment_by_id, self.0.key_moment_id)
+        Ok(one(read(ctx)?.moment_by_id(), self.0.key_moment_id)
             .await?
             .map(KeyMoment))
     }
 
     /// The video the moment is in.
     async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
-        Ok(one(&read(ctx)?.video_by_id, self.0.source_video_id)
+        Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
             .await?
             .map(SourceVideo))
     }
 
     /// Shorts rendered from this highlight (at most one per format preset).
     async fn shorts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GeneratedShort>> {
-        Ok(list(&read(ctx)?.highlight_shorts, self.0.id)
+        Ok(list(read(ctx)?.highlight_shorts(), self.0.id)
             .await?
             .into_iter()
             .map(GeneratedShort)
@@ -161,7 +161,7 @@ impl GeneratedShort {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<HighlightCandidate>> {
         Ok(
-            one(&read(ctx)?.highlight_by_id, self.0.highlight_candidate_id)
+            one(read(ctx)?.highlight_by_id(), self.0.highlight_candidate_id)
                 .await?
                 .map(HighlightCandidate),
         )

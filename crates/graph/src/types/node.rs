@@ -82,57 +82,57 @@ pub(crate) async fn load_node(
             .load_one(key)
             .await?
             .map(|c| Node::Creator(Creator(c))),
-        NodeKind::TechniquePage => one(&l.page_by_id, key)
+        NodeKind::TechniquePage => one(l.page_by_id(), key)
             .await?
             .map(|m| Node::TechniquePage(TechniquePage::from(m))),
-        NodeKind::Tag => one(&l.tag_by_id, key).await?.map(|m| Node::Tag(Tag(m))),
-        NodeKind::SourceVideo => one(&l.video_by_id, key)
+        NodeKind::Tag => one(l.tag_by_id(), key).await?.map(|m| Node::Tag(Tag(m))),
+        NodeKind::SourceVideo => one(l.video_by_id(), key)
             .await?
             .map(|m| Node::SourceVideo(SourceVideo(m))),
-        NodeKind::TranscriptSegment => one(&l.segment_by_id, key)
+        NodeKind::TranscriptSegment => one(l.segment_by_id(), key)
             .await?
             .map(|m| Node::TranscriptSegment(TranscriptSegment(m))),
-        NodeKind::KeyMoment => one(&l.moment_by_id, key)
+        NodeKind::KeyMoment => one(l.moment_by_id(), key)
             .await?
             .map(|m| Node::KeyMoment(KeyMoment(m))),
-        NodeKind::VideoConsent => one(&l.consent_by_id, key)
+        NodeKind::VideoConsent => one(l.consent_by_id(), key)
             .await?
             .map(|m| Node::VideoConsent(VideoConsent(m))),
-        NodeKind::ConsentAuditLog => one(&l.audit_by_id, key)
+        NodeKind::ConsentAuditLog => one(l.audit_by_id(), key)
             .await?
             .map(|m| Node::ConsentAuditLog(ConsentAuditLog(m))),
-        NodeKind::TechniquePageVersion => one(&l.version_by_id, key)
+        NodeKind::TechniquePageVersion => one(l.version_by_id(), key)
             .await?
             .map(|m| Node::TechniquePageVersion(TechniquePageVersion(m))),
-        NodeKind::RelatedTechniqueLink => one(&l.link_by_id, key)
+        NodeKind::RelatedTechniqueLink => one(l.link_by_id(), key)
             .await?
             .map(|m| Node::RelatedTechniqueLink(RelatedTechniqueLink(m))),
-        NodeKind::HighlightCandidate => one(&l.highlight_by_id, key)
+        NodeKind::HighlightCandidate => one(l.highlight_by_id(), key)
             .await?
             .map(|m| Node::HighlightCandidate(HighlightCandidate(m))),
-        NodeKind::GeneratedShort => one(&l.short_by_id, key)
+        NodeKind::GeneratedShort => one(l.short_by_id(), key)
             .await?
             .map(|m| Node::GeneratedShort(GeneratedShort(m))),
-        NodeKind::Post => one(&l.post_by_id, key).await?.map(|m| Node::Post(Post(m))),
-        NodeKind::PostAttachment => one(&l.attachment_by_id, key)
+        NodeKind::Post => one(l.post_by_id(), key).await?.map(|m| Node::Post(Post(m))),
+        NodeKind::PostAttachment => one(l.attachment_by_id(), key)
             .await?
             .map(|m| Node::PostAttachment(PostAttachment(m))),
-        NodeKind::PipelineRun => one(&l.run_by_id, key)
+        NodeKind::PipelineRun => one(l.run_by_id(), key)
             .await?
             .map(|m| Node::PipelineRun(PipelineRun(m))),
-        NodeKind::PipelineEvent => one(&l.event_by_id, key)
+        NodeKind::PipelineEvent => one(l.event_by_id(), key)
             .await?
             .map(|m| Node::PipelineEvent(PipelineEvent(m))),
-        NodeKind::ContentReport => one(&l.report_by_id, key)
+        NodeKind::ContentReport => one(l.report_by_id(), key)
             .await?
             .map(|m| Node::ContentReport(ContentReport(m))),
-        NodeKind::SearchLog => one(&l.search_log_by_id, key)
+        NodeKind::SearchLog => one(l.search_log_by_id(), key)
             .await?
             .map(|m| Node::SearchLog(SearchLog(m))),
-        NodeKind::EmailDigestLog => one(&l.digest_by_id, key)
+        NodeKind::EmailDigestLog => one(l.digest_by_id(), key)
             .await?
             .map(|m| Node::EmailDigestLog(EmailDigestLog(m))),
-        NodeKind::ChatUsageLog => one(&l.chat_by_id, key)
+        NodeKind::ChatUsageLog => one(l.chat_by_id(), key)
             .await?
             .map(|m| Node::ChatUsageLog(ChatUsageLog(m))),
         NodeKind::User => {

@@ -54,7 +54,7 @@ impl TechniquePageVersion {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<TechniquePage>> {
-        Ok(one(&read(ctx)?.page_by_id, self.0.technique_page_id)
+        Ok(one(read(ctx)?.page_by_id(), self.0.technique_page_id)
             .await?
             .map(TechniquePage::from))
     }
@@ -88,14 +88,14 @@ impl RelatedTechniqueLink {
 
     /// The page the link starts from.
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TechniquePage>> {
-        Ok(one(&read(ctx)?.page_by_id, self.0.source_page_id)
+        Ok(one(read(ctx)?.page_by_id(), self.0.source_page_id)
             .await?
             .map(TechniquePage::from))
     }
 
     /// The page the link points to.
     async fn target(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TechniquePage>> {
-        Ok(one(&read(ctx)?.page_by_id, self.0.target_page_id)
+        Ok(one(read(ctx)?.page_by_id(), self.0.target_page_id)
             .await?
             .map(TechniquePage::from))
     }

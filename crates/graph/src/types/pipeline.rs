@@ -89,7 +89,7 @@ impl PipelineRun {
 
     /// The video processed.
     async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
-        Ok(one(&read(ctx)?.video_by_id, self.0.source_video_id)
+        Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
             .await?
             .map(SourceVideo))
     }
@@ -109,8 +109,8 @@ impl PipelineRun {
             ctx,
             args,
             self.0.id,
-            &l.run_event_counts,
-            &l.run_events,
+            l.run_event_counts(),
+            l.run_events(),
             PipelineEvent,
         )
         .await
@@ -166,7 +166,7 @@ impl PipelineEvent {
 
     /// The run the event belongs to.
     async fn run(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PipelineRun>> {
-        Ok(one(&read(ctx)?.run_by_id, self.0.pipeline_run_id)
+        Ok(one(read(ctx)?.run_by_id(), self.0.pipeline_run_id)
             .await?
             .map(PipelineRun))
     }

@@ -68,7 +68,7 @@ impl Post {
 
     /// Files attached to the post, in upload order.
     async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PostAttachment>> {
-        Ok(list(&read(ctx)?.post_attachments, self.0.id)
+        Ok(list(read(ctx)?.post_attachments(), self.0.id)
             .await?
             .into_iter()
             .map(PostAttachment)
@@ -114,6 +114,8 @@ impl PostAttachment {
 
     /// The post the file is attached to.
     async fn post(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Post>> {
-        Ok(one(&read(ctx)?.post_by_id, self.0.post_id).await?.map(Post))
+        Ok(one(read(ctx)?.post_by_id(), self.0.post_id)
+            .await?
+            .map(Post))
     }
 }

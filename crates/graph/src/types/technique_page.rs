@@ -53,7 +53,7 @@ impl TechniquePage {
         if self.1 == Body::Loaded {
             return Ok(Cow::Borrowed(&self.0));
         }
-        let row = one(&read(ctx)?.page_by_id, self.0.id).await?;
+        let row = one(read(ctx)?.page_by_id(), self.0.id).await?;
         // A page deleted since its list was read is gone for this request too.
         Ok(Cow::Owned(
             row.ok_or(ServiceError::NotFound("technique page"))?,
@@ -189,7 +189,7 @@ impl TechniquePage {
 
     /// Links from this page to related pages, oldest first.
     async fn related(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelatedTechniqueLink>> {
-        Ok(list(&read(ctx)?.page_related, self.0.id)
+        Ok(list(read(ctx)?.page_related(), self.0.id)
             .await?
             .into_iter()
             .map(RelatedTechniqueLink)
@@ -201,7 +201,7 @@ impl TechniquePage {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RelatedTechniqueLink>> {
-        Ok(list(&read(ctx)?.page_referenced_by, self.0.id)
+        Ok(list(read(ctx)?.page_referenced_by(), self.0.id)
             .await?
             .into_iter()
             .map(RelatedTechniqueLink)
@@ -211,7 +211,7 @@ impl TechniquePage {
     /// The videos the page is written from. Others see only public videos whose creator allowed
     /// knowledge-base inclusion; the creator's users and admins see every source.
     async fn source_videos(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SourceVideo>> {
-        Ok(list(&read(ctx)?.page_sources, self.0.id)
+        Ok(list(read(ctx)?.page_sources(), self.0.id)
             .await?
             .into_iter()
             .map(SourceVideo)
@@ -233,8 +233,8 @@ impl TechniquePage {
             ctx,
             args,
             self.0.id,
-            &l.page_version_counts,
-            &l.page_versions,
+            l.page_version_counts(),
+            l.page_versions(),
             super::TechniquePageVersion,
         )
         .await

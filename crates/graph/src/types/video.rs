@@ -112,8 +112,8 @@ impl SourceVideo {
             ctx,
             args,
             self.0.id,
-            &l.video_segment_counts,
-            &l.video_segments,
+            l.video_segment_counts(),
+            l.video_segments(),
             TranscriptSegment,
         )
         .await
@@ -135,8 +135,8 @@ impl SourceVideo {
             ctx,
             args,
             self.0.id,
-            &l.video_moment_counts,
-            &l.video_moments,
+            l.video_moment_counts(),
+            l.video_moments(),
             KeyMoment,
         )
         .await
@@ -159,8 +159,8 @@ impl SourceVideo {
             ctx,
             args,
             self.0.id,
-            &l.video_highlight_counts,
-            &l.video_highlights,
+            l.video_highlight_counts(),
+            l.video_highlights(),
             HighlightCandidate,
         )
         .await
@@ -169,7 +169,7 @@ impl SourceVideo {
 
     /// The video's consent settings (null unless the viewer curates the creator, or none recorded).
     async fn consent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<VideoConsent>> {
-        Ok(one(&read(ctx)?.video_consent, self.0.id)
+        Ok(one(read(ctx)?.video_consent(), self.0.id)
             .await?
             .map(VideoConsent))
     }
@@ -189,8 +189,8 @@ impl SourceVideo {
             ctx,
             args,
             self.0.id,
-            &l.video_run_counts,
-            &l.video_runs,
+            l.video_run_counts(),
+            l.video_runs(),
             super::PipelineRun,
         )
         .await
@@ -202,7 +202,7 @@ impl SourceVideo {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<TechniquePage>> {
-        Ok(list(&read(ctx)?.video_pages, self.0.id)
+        Ok(list(read(ctx)?.video_pages(), self.0.id)
             .await?
             .into_iter()
             .map(TechniquePage::from_list)
@@ -238,7 +238,7 @@ impl TranscriptSegment {
 
     /// The video the segment belongs to.
     async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
-        Ok(one(&read(ctx)?.video_by_id, self.0.source_video_id)
+        Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
             .await?
             .map(SourceVideo))
     }
@@ -317,7 +317,7 @@ impl KeyMoment {
 
     /// The video the moment is in.
     async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
-        Ok(one(&read(ctx)?.video_by_id, self.0.source_video_id)
+        Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
             .await?
             .map(SourceVideo))
     }
@@ -327,7 +327,7 @@ impl KeyMoment {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<HighlightCandidate>> {
-        Ok(one(&read(ctx)?.moment_highlight, self.0.id)
+        Ok(one(read(ctx)?.moment_highlight(), self.0.id)
             .await?
             .map(HighlightCandidate))
     }
