@@ -30,10 +30,7 @@ const PARENT: &str = "pb_parent";
 /// database-only columns (the generated `search_vector`s, kilobytes per row) that no model reads,
 /// so batched statements never say `alias.*`.
 pub(crate) fn columns<E: EntityTrait>(alias: &str) -> String {
-    E::Column::iter()
-        .map(|c| format!("{alias}.\"{}\"", c.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    columns_deferring::<E>(alias, &[])
 }
 
 /// [`columns`] with the `deferred` JSON columns read as JSON `null` instead: list rows leave out

@@ -2,8 +2,9 @@
 //!
 //! Order of checks, cheapest first, and nothing executes until all pass: method and media types,
 //! body size (before reading it whole), JSON shape, persisted-query lookup, token count (before
-//! parsing), parse (both skipped for a document parsed before, see [`documents`]), GET-only-queries, depth/cost/aliases/directives, then the schema's own
-//! validation and execution under a timeout.
+//! parsing) and parse (both skipped for a document parsed before, see [`documents`]),
+//! GET-only-queries, depth/cost/aliases/directives, then the schema's own validation and execution
+//! under a timeout.
 
 pub mod documents;
 pub mod limits;
@@ -288,42 +289,39 @@ async fn execute(
         }
     };
     // A document seen before already passed the token limit and parsed.
-    let cached = state.documents.get(&query);
-    if cached.is_none()
-        && let Err(error) = limits::check_tokens(&query, &settings.limits)
-    {
-        return Ok(request_error(
-            media,
-            error.code(),
-            &error.to_string(),
-            request_id,
-            operation,
-        ));
-    }
+    let doc = match state.documents.get(&query) {
+        Some(doc) => doc,
+        None => {
+            if let Err(error) = limits::check_tokens(&query, &settings.limits) {
+                return Ok(request_error(
+                    media,
+                    error.code(),
+                    &error.to_string(),
+                    request_id,
+                    operation,
+                ));
+            }
+            match async_graphql::parser::parse_query(&query) {
+                Ok(doc) => {
+                    state.documents.insert(&query, &doc);
+                    doc
+                }
+                Err(error) => {
+                    return Ok(request_error(
+                        media,
+                        "GRAPHQL_PARSE_FAILED",
+                        &error.to_string(),
+                        request_id,
+                        operation,
+                    ));
+                }
+            }
+        }
+    };
     let variables = Variables::from_json(Value::Object(params.variables));
     let mut request = async_graphql::Request::new(query).variables(variables.clone());
     if let Some(name) = &operation {
         request = request.operation_name(name.clone());
-    }
-    let hit = cached.is_some();
-    if let Some(doc) = cached {
-        request.set_parsed_query(doc);
-    }
-    let text = (!hit).then(|| request.query.clone());
-    let doc = match request.parsed_query() {
-        Ok(doc) => doc,
-        Err(error) => {
-            return Ok(request_error(
-                media,
-                "GRAPHQL_PARSE_FAILED",
-                &error.message,
-                request_id,
-                operation,
-            ));
-        }
-    };
-    if let Some(text) = text {
-        state.documents.insert(&text, doc);
     }
     // Logs and metrics name the operation even when the client sent no operationName.
     let operation = operation.or_else(|| match &doc.operations {
@@ -334,7 +332,7 @@ async fn execute(
         DocumentOperations::Multiple(_) => None,
     });
     if method == Method::GET
-        && operation_type(doc, operation.as_deref()) == Some(OperationType::Mutation)
+        && operation_type(&doc, operation.as_deref()) == Some(OperationType::Mutation)
     {
         let mut error = HttpError::new(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -345,7 +343,7 @@ async fn execute(
         return Err(error);
     }
     if let Err(error) =
-        limits::check_document(doc, operation.as_deref(), &variables, &settings.limits)
+        limits::check_document(&doc, operation.as_deref(), &variables, &settings.limits)
     {
         return Ok(request_error(
             media,
@@ -355,6 +353,7 @@ async fn execute(
             operation,
         ));
     }
+    request.set_parsed_query(doc);
     if !settings.introspection {
         request = request.disable_introspection();
     }
