@@ -15,6 +15,8 @@ psql "$base/$scratch" -qAt -c "SELECT format('ALTER TABLE %I DROP COLUMN %I;', t
     FROM information_schema.columns WHERE table_schema = 'public' AND is_generated = 'ALWAYS'" \
     | psql "$base/$scratch" -q
 rm -rf crates/entity/src/generated
+# Enums serialize as their database values (`in_progress`), so rows read as JSON decode as models.
 sea-orm-cli generate entity -u "$base/$scratch" -o crates/entity/src/generated \
-    --with-serde both --with-copy-enums --compact-format --banner-version major
+    --with-serde both --with-copy-enums --compact-format --banner-version major \
+    --enum-extra-attributes 'serde(rename_all = "snake_case")'
 cargo fmt -p patchbay-entity

@@ -26,6 +26,40 @@ fn entity_columns<E: EntityTrait>() -> BTreeSet<String> {
         .collect()
 }
 
+/// Every row of `table`, read as PostgreSQL's JSON of the entity's columns and decoded with serde.
+async fn json_rows<E: EntityTrait>(db: &sea_orm::DatabaseConnection, table: &str) -> Vec<E::Model>
+where
+    E::Model: serde::de::DeserializeOwned,
+{
+    let columns: Vec<String> = entity_columns::<E>()
+        .into_iter()
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    let sql = format!(
+        "SELECT row_to_json(j)::text AS j FROM (SELECT {} FROM {table}) j",
+        columns.join(", ")
+    );
+    db.query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| {
+            let text: String = row.try_get("", "j").unwrap();
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{table} as JSON: {e}: {text}"))
+        })
+        .collect()
+}
+
+/// Models in an order-independent form, to compare row sets.
+fn canonical<M: serde::Serialize>(rows: &[M]) -> Vec<String> {
+    let mut out: Vec<String> = rows
+        .iter()
+        .map(|m| serde_json::to_string(m).unwrap())
+        .collect();
+    out.sort();
+    out
+}
+
 macro_rules! check_entities {
     ($db:expr, $($entity:ty),+ $(,)?) => {{
         let mut tables = BTreeSet::new();
@@ -37,7 +71,15 @@ macro_rules! check_entities {
                 "entity and table `{table}` disagree: run `just entities`"
             );
             // Decoding every row of the seeded data proves the column types agree too.
-            <$entity>::find().all($db).await.unwrap_or_else(|e| panic!("decode {table}: {e}"));
+            let rows = <$entity>::find().all($db).await.unwrap_or_else(|e| panic!("decode {table}: {e}"));
+            // Rows read as JSON (as the one-statement page detail reads relations) decode to the
+            // same models: enums as their database values, timestamps and arrays as PostgreSQL
+            // writes them.
+            assert_eq!(
+                canonical(&json_rows::<$entity>($db, &table).await),
+                canonical(&rows),
+                "{table} read as JSON"
+            );
             tables.insert(table);
         )+
         tables

@@ -231,27 +231,42 @@ async fn only_kb_included_public_videos_are_public_sources_of_a_page() {
     let w = world(&t).await;
     let viewers = Viewers::new(w.creator, w.other);
     for (viewer, privileged) in viewers.all() {
+        // The page by slug reads its sources in its own statement; by global ID (as in lists)
+        // through the batched loader. Both apply the rule.
         let r = t
             .execute_as_viewer(
                 viewer.clone(),
-                "query($slug: String!) { techniquePage(slug: $slug) { sourceVideos { id } } }",
+                "query($slug: String!) { techniquePage(slug: $slug) { id sourceVideos { id } } }",
                 json!({ "slug": w.page_slug }),
             )
             .await;
-        let sources: Vec<String> = r["data"]["techniquePage"]["sourceVideos"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["id"].as_str().unwrap().to_owned())
-            .collect();
-        if privileged {
-            assert_eq!(sources.len(), 4, "{viewer:?}");
-        } else {
-            assert_eq!(
-                sources,
-                vec![encode(NodeKind::SourceVideo, w.public).0],
-                "{viewer:?}"
-            );
+        let page = &r["data"]["techniquePage"];
+        let by_id = t
+            .execute_as_viewer(
+                viewer.clone(),
+                "query($id: ID!) { node(id: $id) { ... on TechniquePage { sourceVideos { id } } } }",
+                json!({ "id": page["id"] }),
+            )
+            .await;
+        for sources in [
+            &page["sourceVideos"],
+            &by_id["data"]["node"]["sourceVideos"],
+        ] {
+            let sources: Vec<String> = sources
+                .as_array()
+                .unwrap_or_else(|| panic!("{r} {by_id}"))
+                .iter()
+                .map(|v| v["id"].as_str().unwrap().to_owned())
+                .collect();
+            if privileged {
+                assert_eq!(sources.len(), 4, "{viewer:?}");
+            } else {
+                assert_eq!(
+                    sources,
+                    vec![encode(NodeKind::SourceVideo, w.public).0],
+                    "{viewer:?}"
+                );
+            }
         }
     }
 }

@@ -8,8 +8,8 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::loaders::{
-    CreatorById, CreatorPageCounts, CreatorPages, FollowerCounts, Follows, PageTags, TagPageCounts,
-    TagPages, UserById, UserFollowing, UserFollowingCounts,
+    CreatorById, CreatorPageCounts, CreatorPages, FollowerCounts, Follows, TagPageCounts, TagPages,
+    UserById, UserFollowing, UserFollowingCounts,
 };
 
 /// Who is asking.
@@ -64,9 +64,6 @@ pub struct Loaders {
     pub creator_pages: DataLoader<CreatorPages>,
     /// How many technique pages a creator has.
     pub creator_page_counts: DataLoader<CreatorPageCounts, HashMapCache>,
-    /// The tags of a technique page (asked for once per page: uncached, as a cache would only
-    /// copy every tag once more).
-    pub page_tags: DataLoader<PageTags>,
     /// A window of a tag's technique pages.
     pub tag_pages: DataLoader<TagPages>,
     /// How many technique pages carry a tag.
@@ -96,7 +93,6 @@ impl Loaders {
             creator_by_id: loader(CreatorById(db.clone())),
             creator_pages: DataLoader::new(CreatorPages(db.clone()), tokio::spawn),
             creator_page_counts: loader(CreatorPageCounts(db.clone())),
-            page_tags: DataLoader::new(PageTags(db.clone()), tokio::spawn),
             tag_pages: DataLoader::new(TagPages(db.clone()), tokio::spawn),
             tag_page_counts: loader(TagPageCounts(db.clone())),
             user_by_id: loader(UserById(db.clone())),

@@ -20,9 +20,10 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     inputs::{CreatorFilter, CreatorOrder},
+    loaders::PageDetail,
     pagination::PageArgs,
     services,
-    types::{Creator, CreatorConnection, Tag, TechniquePage},
+    types::{Creator, CreatorConnection, Tag, TechniquePage, read},
 };
 
 /// Every entry point of the read graph.
@@ -92,8 +93,17 @@ impl TechniquePageQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The page's slug.")] slug: String,
     ) -> async_graphql::Result<Option<TechniquePage>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        Ok(services::technique_pages::by_slug(db, &slug)
+        // The relations the query selects come in the page's own statement.
+        let look = ctx.look_ahead();
+        let related = look.field("related");
+        let detail = PageDetail {
+            tags: look.field("tags").exists(),
+            related: related.exists(),
+            targets: related.field("target").exists(),
+            sources: look.field("sourceVideos").exists(),
+        };
+        Ok(read(ctx)?
+            .page_by_slug(&slug, detail)
             .await?
             .map(TechniquePage::from))
     }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "chapter_status")]
+#[serde(rename_all = "snake_case")]
 pub enum ChapterStatus {
     #[sea_orm(string_value = "draft")]
     Draft,
@@ -15,6 +16,7 @@ pub enum ChapterStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "consent_field")]
+#[serde(rename_all = "snake_case")]
 pub enum ConsentField {
     #[sea_orm(string_value = "kb_inclusion")]
     KbInclusion,
@@ -25,6 +27,7 @@ pub enum ConsentField {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "content_type")]
+#[serde(rename_all = "snake_case")]
 pub enum ContentType {
     #[sea_orm(string_value = "tutorial")]
     Tutorial,
@@ -37,6 +40,7 @@ pub enum ContentType {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "format_preset")]
+#[serde(rename_all = "snake_case")]
 pub enum FormatPreset {
     #[sea_orm(string_value = "vertical")]
     Vertical,
@@ -47,6 +51,7 @@ pub enum FormatPreset {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "highlight_status")]
+#[serde(rename_all = "snake_case")]
 pub enum HighlightStatus {
     #[sea_orm(string_value = "candidate")]
     Candidate,
@@ -57,6 +62,7 @@ pub enum HighlightStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "pipeline_run_status")]
+#[serde(rename_all = "snake_case")]
 pub enum PipelineRunStatus {
     #[sea_orm(string_value = "pending")]
     Pending,
@@ -71,6 +77,7 @@ pub enum PipelineRunStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "pipeline_run_trigger")]
+#[serde(rename_all = "snake_case")]
 pub enum PipelineRunTrigger {
     #[sea_orm(string_value = "auto")]
     Auto,
@@ -83,6 +90,7 @@ pub enum PipelineRunTrigger {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "processing_status")]
+#[serde(rename_all = "snake_case")]
 pub enum ProcessingStatus {
     #[sea_orm(string_value = "queued")]
     Queued,
@@ -97,6 +105,7 @@ pub enum ProcessingStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "relationship_type")]
+#[serde(rename_all = "snake_case")]
 pub enum RelationshipType {
     #[sea_orm(string_value = "related")]
     Related,
@@ -107,6 +116,7 @@ pub enum RelationshipType {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "report_status")]
+#[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     #[sea_orm(string_value = "open")]
     Open,
@@ -119,6 +129,7 @@ pub enum ReportStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "report_type")]
+#[serde(rename_all = "snake_case")]
 pub enum ReportType {
     #[sea_orm(string_value = "inaccuracy")]
     Inaccuracy,
@@ -131,6 +142,7 @@ pub enum ReportType {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "short_status")]
+#[serde(rename_all = "snake_case")]
 pub enum ShortStatus {
     #[sea_orm(string_value = "pending")]
     Pending,
@@ -143,6 +155,7 @@ pub enum ShortStatus {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "source_quality")]
+#[serde(rename_all = "snake_case")]
 pub enum SourceQuality {
     #[sea_orm(string_value = "high")]
     High,
@@ -153,6 +166,7 @@ pub enum SourceQuality {
 }
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum, Copy, Serialize, Deserialize)]
 #[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "user_role")]
+#[serde(rename_all = "snake_case")]
 pub enum UserRole {
     #[sea_orm(string_value = "admin")]
     Admin,

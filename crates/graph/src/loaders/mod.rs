@@ -18,9 +18,9 @@ use uuid::Uuid;
 use crate::{error::LoadError, pagination::Window};
 
 pub use creators::CreatorById;
-pub use read::{ReadLoaders, list, one};
+pub use read::{PageDetail, ReadLoaders, list, one};
 pub use sql::{Counts, Rows, Windowed};
-pub use technique_pages::{CreatorPageCounts, CreatorPages, PageTags, TagPageCounts, TagPages};
+pub use technique_pages::{CreatorPageCounts, CreatorPages, TagPageCounts, TagPages};
 pub use users::{FollowerCounts, Follows, UserById, UserFollowing, UserFollowingCounts};
 
 /// Column that carries the parent key in batched statements.

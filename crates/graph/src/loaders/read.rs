@@ -11,14 +11,17 @@ use entity::{
 };
 use std::sync::{Arc, OnceLock};
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QueryResult, Statement,
+};
+use serde::de::DeserializeOwned;
 
 use super::{
-    page_summary_columns,
+    columns, page_summary_columns,
     sql::{Counts, Relation, Rows, Sql, Windowed, sql},
     window_sql,
 };
-use crate::services::visibility::Scope;
+use crate::{error::LoadError, services::visibility::Scope};
 
 type Dl<T> = DataLoader<T, HashMapCache>;
 
@@ -39,6 +42,9 @@ macro_rules! read_relations {
         /// The statements of the read graph's relations for one visibility scope.
         struct ReadSql {
             $($name: Sql<$loader>,)*
+            /// A technique page by slug with the relations of its detail view, see
+            /// [`ReadLoaders::page_by_slug`].
+            page_detail: String,
         }
 
         impl ReadLoaders {
@@ -67,8 +73,12 @@ macro_rules! read_relations {
 read_relations! {
     /// Technique pages by id.
     page_by_id: Rows<technique_pages::Model>,
+    /// Technique pages by id, body deferred (the ends of related links).
+    page_summary_by_id: Rows<technique_pages::Model>,
     /// Tags by id.
     tag_by_id: Rows<tags::Model>,
+    /// The tags of a page, by name.
+    page_tags: Rows<tags::Model>,
     /// Visible videos by id.
     video_by_id: Rows<source_videos::Model>,
     /// A window of a creator's visible videos, newest first.
@@ -157,6 +167,52 @@ read_relations! {
     chat_by_id: Rows<chat_usage_logs::Model>,
 }
 
+/// A relation's rows per parent: the model's columns `cols` from `from` where the key expression
+/// `key` is the parent and `pred` holds, in `order`. Its batched form is a loader's statement; its
+/// JSON form reads one parent's rows inside another statement ([`ReadSql::page_detail`]), so both
+/// apply the same visibility and order.
+struct Rel<'a> {
+    cols: String,
+    from: &'a str,
+    key: &'a str,
+    pred: String,
+    order: &'a str,
+}
+
+impl Rel<'_> {
+    /// The rows of every parent of `ANY($1)`, each with its `pb_parent`.
+    fn batched(&self) -> String {
+        let Self {
+            cols,
+            from,
+            key,
+            pred,
+            order,
+        } = self;
+        format!(
+            "SELECT {cols}, {key} AS pb_parent FROM {from} WHERE {key} = ANY($1) AND {pred} \
+             ORDER BY {order}"
+        )
+    }
+
+    /// The rows of the parent `parent` (an SQL expression of the enclosing statement) as the text
+    /// of a JSON array, in order; `[]` when there are none.
+    fn json_of(&self, parent: &str) -> String {
+        let Self {
+            cols,
+            from,
+            key,
+            pred,
+            order,
+        } = self;
+        format!(
+            "(SELECT coalesce(json_agg(pb_j ORDER BY pb_j.pb_ord), '[]')::text FROM \
+             (SELECT {cols}, row_number() OVER (ORDER BY {order}) AS pb_ord FROM {from} \
+              WHERE {key} = {parent} AND {pred}) pb_j)"
+        )
+    }
+}
+
 /// `SELECT {alias}.*, {alias}.{key} AS pb_parent FROM {from} WHERE {alias}.{key} = ANY($1) AND {pred}`.
 fn keyed(alias: &str, key: &str, from: &str, pred: &str) -> String {
     format!(
@@ -208,10 +264,56 @@ impl ReadSql {
         let post = scope.post("p");
         let attachment_from = "post_attachments pa JOIN posts p ON p.id = pa.post_id";
         let admin = scope.admin_only();
+        let page_tags = Rel {
+            cols: columns::<tags::Entity>("g"),
+            from: "technique_page_tags tpt JOIN tags g ON g.id = tpt.tag_id",
+            key: "tpt.technique_page_id",
+            pred: "TRUE".to_owned(),
+            order: "g.name",
+        };
+        let page_related = Rel {
+            cols: columns::<related_technique_links::Entity>("l"),
+            from: "related_technique_links l",
+            key: "l.source_page_id",
+            pred: "TRUE".to_owned(),
+            order: "l.created_at, l.id",
+        };
+        let page_sources = Rel {
+            cols: columns::<source_videos::Entity>("v"),
+            from: "technique_page_videos tpv JOIN source_videos v ON v.id = tpv.source_video_id",
+            key: "tpv.technique_page_id",
+            pred: scope.page_source("v"),
+            order: "v.created_at, v.id",
+        };
+        // The pages the links of a page point to, as `page_summary_by_id` reads them.
+        let link_targets = Rel {
+            cols: page_summary_columns("r"),
+            from: "related_technique_links rl JOIN technique_pages r ON r.id = rl.target_page_id",
+            key: "rl.source_page_id",
+            pred: "TRUE".to_owned(),
+            order: "r.id",
+        };
+        let page = "pb_page.id";
+        let page_detail = format!(
+            "SELECT {}, CASE WHEN $2 THEN {} END AS pb_tags, CASE WHEN $3 THEN {} END AS pb_related, \
+             CASE WHEN $4 THEN {} END AS pb_targets, CASE WHEN $5 THEN {} END AS pb_sources \
+             FROM technique_pages pb_page WHERE pb_page.slug = $1",
+            columns::<technique_pages::Entity>("pb_page"),
+            page_tags.json_of(page),
+            page_related.json_of(page),
+            link_targets.json_of(page),
+            page_sources.json_of(page),
+        );
 
         Self {
+            page_detail,
             page_by_id: sql(keyed("t", "id", "technique_pages t", "TRUE")),
+            page_summary_by_id: sql(format!(
+                "SELECT {}, t.id AS pb_parent FROM technique_pages t WHERE t.id = ANY($1)",
+                page_summary_columns("t")
+            )),
             tag_by_id: sql(keyed("t", "id", "tags t", "TRUE")),
+            page_tags: sql(page_tags.batched()),
             video_by_id: sql(keyed("v", "id", "source_videos v", &video)),
             creator_videos: sql(window(
                 "v",
@@ -277,20 +379,12 @@ impl ReadSql {
             )),
             page_version_counts: sql(count("pv", "technique_page_id", version_from, &curate_p)),
             link_by_id: sql(keyed("l", "id", "related_technique_links l", "TRUE")),
-            page_related: sql(format!(
-                "{} ORDER BY l.created_at, l.id",
-                keyed("l", "source_page_id", "related_technique_links l", "TRUE")
-            )),
+            page_related: sql(page_related.batched()),
             page_referenced_by: sql(format!(
                 "{} ORDER BY l.created_at, l.id",
                 keyed("l", "target_page_id", "related_technique_links l", "TRUE")
             )),
-            page_sources: sql(format!(
-                "SELECT v.*, tpv.technique_page_id AS pb_parent FROM technique_page_videos tpv \
-                 JOIN source_videos v ON v.id = tpv.source_video_id \
-                 WHERE tpv.technique_page_id = ANY($1) AND {} ORDER BY v.created_at, v.id",
-                scope.page_source("v")
-            )),
+            page_sources: sql(page_sources.batched()),
             video_pages: sql(format!(
                 "SELECT {}, tpv.source_video_id AS pb_parent FROM technique_page_videos tpv \
                  JOIN technique_pages t ON t.id = tpv.technique_page_id \
@@ -355,6 +449,79 @@ impl ReadLoaders {
         };
         Self::with_sql(db, scope, sql)
     }
+}
+
+/// The relations a technique page's detail view selects with the page, read in the page's own
+/// statement by [`ReadLoaders::page_by_slug`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageDetail {
+    /// The page's tags.
+    pub tags: bool,
+    /// The links from the page to others.
+    pub related: bool,
+    /// The pages those links point to (with their body deferred).
+    pub targets: bool,
+    /// The source videos the viewer may see as sources.
+    pub sources: bool,
+}
+
+impl ReadLoaders {
+    /// The technique page with `slug`, read in one statement with the relations `detail` names:
+    /// those go straight into this request's loaders (`page_tags`, `page_related`,
+    /// `page_summary_by_id`, `page_sources`), so the page's fields resolve without another
+    /// statement. A detail view otherwise takes a round trip per relation and level.
+    pub async fn page_by_slug(
+        &self,
+        slug: &str,
+        detail: PageDetail,
+    ) -> Result<Option<technique_pages::Model>, LoadError> {
+        let values = [
+            slug.into(),
+            detail.tags.into(),
+            detail.related.into(),
+            (detail.related && detail.targets).into(),
+            detail.sources.into(),
+        ];
+        let Some(row) = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                self.sql.page_detail.as_str(),
+                values,
+            ))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let page = technique_pages::Model::from_query_result(&row, "")?;
+        if let Some(tags) = json_rows::<tags::Model>(&row, "pb_tags")? {
+            self.page_tags().feed_one(page.id, tags).await;
+        }
+        if let Some(links) = json_rows(&row, "pb_related")? {
+            self.page_related().feed_one(page.id, links).await;
+        }
+        if let Some(targets) = json_rows::<technique_pages::Model>(&row, "pb_targets")? {
+            let by_id = targets.into_iter().map(|t| (t.id, vec![t]));
+            self.page_summary_by_id().feed_many(by_id).await;
+        }
+        if let Some(sources) = json_rows(&row, "pb_sources")? {
+            self.page_sources().feed_one(page.id, sources).await;
+        }
+        Ok(Some(page))
+    }
+}
+
+/// The rows in `row`'s JSON array column `column` (null when the relation was not asked for).
+fn json_rows<M: DeserializeOwned>(
+    row: &QueryResult,
+    column: &str,
+) -> Result<Option<Vec<M>>, LoadError> {
+    let Some(text) = row.try_get::<Option<String>>("", column)? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| DbErr::Json(format!("{column}: {e}")).into())
 }
 
 /// Loads the one row keyed `key` through a by-id (or one-per-parent) loader.

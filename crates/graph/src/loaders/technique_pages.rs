@@ -1,13 +1,13 @@
-//! Technique pages by creator and by tag (windowed per parent), their counts, and tags per page.
+//! Technique pages by creator and by tag (windowed per parent) and their counts.
 
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
-use entity::{tags, technique_pages};
+use entity::technique_pages;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::{counts, grouped, page_summary_columns, window_sql, windowed};
+use super::{counts, page_summary_columns, window_sql, windowed};
 use crate::{error::LoadError, pagination::Window};
 
 /// A window of each creator's technique pages (body deferred), ordered by title.
@@ -87,29 +87,5 @@ impl Loader<Uuid> for TagPageCounts {
             keys,
         )
         .await
-    }
-}
-
-/// The tags of each technique page, ordered by name.
-pub struct PageTags(pub(crate) DatabaseConnection);
-
-impl Loader<Uuid> for PageTags {
-    type Value = Arc<Vec<tags::Model>>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let mut rows = grouped(
-            &self.0,
-            "SELECT t.*, tpt.technique_page_id AS pb_parent FROM technique_page_tags tpt \
-             JOIN tags t ON t.id = tpt.tag_id WHERE tpt.technique_page_id = ANY($1) \
-             ORDER BY t.name",
-            keys,
-            Vec::new(),
-        )
-        .await?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, Arc::new(rows.remove(k).unwrap_or_default())))
-            .collect())
     }
 }

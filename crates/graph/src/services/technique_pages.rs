@@ -1,12 +1,8 @@
-//! Technique pages: lookups by slug, and the list form that leaves the body out.
+//! Technique pages: the list form that leaves the body out. A page by slug, with the relations
+//! of its detail view, is `ReadLoaders::page_by_slug` (one statement, visibility per viewer).
 
 use entity::technique_pages::{self, Column};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, Iterable, QueryFilter, QuerySelect,
-    Select, sea_query::Expr,
-};
-
-use crate::error::ServiceResult;
+use sea_orm::{EntityTrait, IdenStatic, Iterable, QuerySelect, Select, sea_query::Expr};
 
 /// The body columns lists leave out (kilobytes of JSON per page that only a detail view reads).
 /// List rows carry JSON `null` in their place; `TechniquePage` loads the body by id when a client
@@ -24,15 +20,4 @@ pub fn summaries() -> Select<technique_pages::Entity> {
         };
     }
     select
-}
-
-/// The technique page with this slug, if any.
-pub async fn by_slug(
-    db: &DatabaseConnection,
-    slug: &str,
-) -> ServiceResult<Option<technique_pages::Model>> {
-    Ok(technique_pages::Entity::find()
-        .filter(Column::Slug.eq(slug))
-        .one(db)
-        .await?)
 }

@@ -88,15 +88,15 @@ impl RelatedTechniqueLink {
 
     /// The page the link starts from.
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TechniquePage>> {
-        Ok(one(read(ctx)?.page_by_id(), self.0.source_page_id)
+        Ok(one(read(ctx)?.page_summary_by_id(), self.0.source_page_id)
             .await?
-            .map(TechniquePage::from))
+            .map(TechniquePage::from_list))
     }
 
     /// The page the link points to.
     async fn target(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TechniquePage>> {
-        Ok(one(read(ctx)?.page_by_id(), self.0.target_page_id)
+        Ok(one(read(ctx)?.page_summary_by_id(), self.0.target_page_id)
             .await?
-            .map(TechniquePage::from))
+            .map(TechniquePage::from_list))
     }
 }

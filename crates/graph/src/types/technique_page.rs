@@ -39,7 +39,7 @@ impl From<technique_pages::Model> for TechniquePage {
 }
 
 impl TechniquePage {
-    /// A page read by a list, its body deferred.
+    /// A page read without its body: by a list, or as the end of a related link.
     pub(crate) fn from_list(row: technique_pages::Model) -> Self {
         Self(row, Body::Deferred)
     }
@@ -142,11 +142,8 @@ impl TechniquePage {
 
     /// The page's tags, ordered by name.
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
-        let loaders = ctx.data::<Loaders>()?;
-        let tags = loaders.page_tags.load_one(self.0.id).await?;
-        Ok(tags
-            .map(crate::loaders::unshare)
-            .unwrap_or_default()
+        Ok(list(read(ctx)?.page_tags(), self.0.id)
+            .await?
             .into_iter()
             .map(Tag)
             .collect())
