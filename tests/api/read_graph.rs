@@ -301,6 +301,64 @@ async fn a_page_by_slug_reads_its_detail_in_its_own_statement() {
     );
 }
 
+/// Creator and tag page lists read lean rows when their selection needs no more (ids, titles,
+/// counts); a list that selects the other fields, directly or through fragments, reads them with
+/// its rows in the same number of statements, and every value equals the page's detail view.
+#[tokio::test]
+async fn page_lists_read_lean_rows_unless_their_fields_need_more() {
+    const LEAN: &str = "id slug title viewCount";
+    const MORE: &str =
+        "id slug title viewCount summary topicCategory topicTags plugins sourceQuality";
+    let t = support::test_db().await;
+    t.seed_demo().await;
+    let top = t.execute("{ tags(limit: 1) { name pageCount } }").await;
+    let tag = top["data"]["tags"][0]["name"].clone();
+    assert!(
+        top["data"]["tags"][0]["pageCount"].as_i64() >= Some(3),
+        "{top}"
+    );
+    let lists = [
+        "{ creators(first: 3) { nodes { techniquePages(first: 4) { nodes { FIELDS } } } } }"
+            .to_owned(),
+        "{ creators(first: 2) { nodes { techniquePages(first: 5) { edges { node { ...F } } } } } }
+         fragment F on TechniquePage { FIELDS }"
+            .to_owned(),
+        format!("{{ tag(name: {tag}) {{ techniquePages(first: 6) {{ nodes {{ FIELDS }} }} }} }}"),
+    ];
+    for list in lists {
+        let mut used = Vec::new();
+        for fields in [LEAN, MORE] {
+            let before = t.statements.get();
+            let r = t.execute(&list.replace("FIELDS", fields)).await;
+            used.push(t.statements.get() - before);
+            assert_eq!(r["errors"], Value::Null, "{r}");
+            let mut pages = Vec::new();
+            collect_objects_with(&r["data"], "slug", &mut pages);
+            assert!(pages.len() >= 3, "{list}: {r}");
+            for page in pages {
+                let detail = t
+                    .execute_with(
+                        &format!("query($s: String!) {{ techniquePage(slug: $s) {{ {fields} }} }}"),
+                        json!({ "s": page["slug"] }),
+                    )
+                    .await;
+                assert_eq!(detail["data"]["techniquePage"], page, "{list}");
+            }
+        }
+        assert_eq!(used[0], used[1], "{list}: statements lean vs. more");
+    }
+}
+
+/// The objects with a `key` key anywhere in `value`.
+fn collect_objects_with(value: &Value, key: &str, out: &mut Vec<Value>) {
+    match value {
+        Value::Object(map) if map.contains_key(key) => out.push(value.clone()),
+        Value::Object(map) => map.values().for_each(|v| collect_objects_with(v, key, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect_objects_with(v, key, out)),
+        _ => {}
+    }
+}
+
 /// The objects with a `bodySectionsRaw` key anywhere in `value`.
 fn collect_pages(value: &Value, out: &mut Vec<Value>) {
     match value {

@@ -8,8 +8,8 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::loaders::{
-    CreatorById, CreatorPageCounts, CreatorPages, FollowerCounts, Follows, TagPageCounts, TagPages,
-    UserById, UserFollowing, UserFollowingCounts,
+    CreatorById, CreatorPageCounts, CreatorPages, FollowerCounts, Follows, PageColumns,
+    TagPageCounts, TagPages, UserById, UserFollowing, UserFollowingCounts,
 };
 
 /// Who is asking.
@@ -62,10 +62,14 @@ pub struct Loaders {
     pub creator_by_id: DataLoader<CreatorById, HashMapCache>,
     /// A window of a creator's technique pages.
     pub creator_pages: DataLoader<CreatorPages>,
+    /// A window of a creator's technique pages, as lean rows.
+    pub creator_pages_lean: DataLoader<CreatorPages>,
     /// How many technique pages a creator has.
     pub creator_page_counts: DataLoader<CreatorPageCounts, HashMapCache>,
     /// A window of a tag's technique pages.
     pub tag_pages: DataLoader<TagPages>,
+    /// A window of a tag's technique pages, as lean rows.
+    pub tag_pages_lean: DataLoader<TagPages>,
     /// How many technique pages carry a tag.
     pub tag_page_counts: DataLoader<TagPageCounts, HashMapCache>,
     /// Users by id.
@@ -91,9 +95,17 @@ impl Loaders {
         }
         Self {
             creator_by_id: loader(CreatorById(db.clone())),
-            creator_pages: DataLoader::new(CreatorPages(db.clone()), tokio::spawn),
+            creator_pages: DataLoader::new(
+                CreatorPages(db.clone(), PageColumns::Summary),
+                tokio::spawn,
+            ),
+            creator_pages_lean: DataLoader::new(
+                CreatorPages(db.clone(), PageColumns::Lean),
+                tokio::spawn,
+            ),
             creator_page_counts: loader(CreatorPageCounts(db.clone())),
-            tag_pages: DataLoader::new(TagPages(db.clone()), tokio::spawn),
+            tag_pages: DataLoader::new(TagPages(db.clone(), PageColumns::Summary), tokio::spawn),
+            tag_pages_lean: DataLoader::new(TagPages(db.clone(), PageColumns::Lean), tokio::spawn),
             tag_page_counts: loader(TagPageCounts(db.clone())),
             user_by_id: loader(UserById(db.clone())),
             follower_counts: loader(FollowerCounts(db.clone())),

@@ -20,7 +20,7 @@ use crate::{error::LoadError, pagination::Window};
 pub use creators::CreatorById;
 pub use read::{PageDetail, ReadLoaders, list, one};
 pub use sql::{Counts, Rows, Windowed};
-pub use technique_pages::{CreatorPageCounts, CreatorPages, TagPageCounts, TagPages};
+pub use technique_pages::{CreatorPageCounts, CreatorPages, PageColumns, TagPageCounts, TagPages};
 pub use users::{FollowerCounts, Follows, UserById, UserFollowing, UserFollowingCounts};
 
 /// Column that carries the parent key in batched statements.
@@ -33,19 +33,21 @@ pub(crate) fn columns<E: EntityTrait>(alias: &str) -> String {
     columns_deferring::<E>(alias, &[])
 }
 
-/// [`columns`] with the `deferred` JSON columns read as JSON `null` instead: list rows leave out
-/// what only a detail view reads (a technique page's body is kilobytes of JSON; decoding and
-/// copying it for every row of a list dominated the cost of list queries). Their types' resolvers
-/// load a deferred column through a by-id loader when it is selected.
-pub(crate) fn columns_deferring<E: EntityTrait>(alias: &str, deferred: &[E::Column]) -> String {
+/// [`columns`] with the `deferred` columns read as their placeholder values instead: list rows
+/// leave out what only a detail view reads (a technique page's body is kilobytes of JSON; decoding
+/// and copying it for every row of a list dominated the cost of list queries). Their types'
+/// resolvers load a deferred column through a by-id loader when it is selected.
+pub(crate) fn columns_deferring<E: EntityTrait>(
+    alias: &str,
+    deferred: &[(E::Column, &str)],
+) -> String {
     E::Column::iter()
-        .map(|c| {
-            if deferred.iter().any(|d| d.as_str() == c.as_str()) {
-                format!("'null'::jsonb AS \"{}\"", c.as_str())
-            } else {
-                format!("{alias}.\"{}\"", c.as_str())
-            }
-        })
+        .map(
+            |c| match deferred.iter().find(|(d, _)| d.as_str() == c.as_str()) {
+                Some((_, placeholder)) => format!("{placeholder} AS \"{}\"", c.as_str()),
+                None => format!("{alias}.\"{}\"", c.as_str()),
+            },
+        )
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -55,6 +57,15 @@ pub(crate) fn page_summary_columns(alias: &str) -> String {
     columns_deferring::<entity::technique_pages::Entity>(
         alias,
         &crate::services::technique_pages::DEFERRED,
+    )
+}
+
+/// A technique page's columns for lean lists: the body and the other
+/// [`LEAN`](crate::services::technique_pages::LEAN) columns deferred.
+pub(crate) fn page_lean_columns(alias: &str) -> String {
+    columns_deferring::<entity::technique_pages::Entity>(
+        alias,
+        &crate::services::technique_pages::LEAN,
     )
 }
 
@@ -191,5 +202,19 @@ mod tests {
             "{summary}"
         );
         assert!(summary.contains("tp.\"title\"") && !summary.contains("tp.\"body_sections\""));
+        let lean = page_lean_columns("tp");
+        for kept in ["id", "creator_id", "title", "slug", "view_count"] {
+            assert!(lean.contains(&format!("tp.\"{kept}\"")), "{lean}");
+        }
+        for (left, placeholder) in [("summary", "''::text"), ("plugins", "'{}'::text[]")] {
+            assert!(
+                lean.contains(&format!("{placeholder} AS \"{left}\"")),
+                "{lean}"
+            );
+        }
+        assert!(
+            lean.contains("'null'::jsonb AS \"body_sections\""),
+            "{lean}"
+        );
     }
 }

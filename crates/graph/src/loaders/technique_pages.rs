@@ -7,11 +7,30 @@ use entity::technique_pages;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::{counts, page_summary_columns, window_sql, windowed};
+use super::{counts, page_lean_columns, page_summary_columns, window_sql, windowed};
 use crate::{error::LoadError, pagination::Window};
 
-/// A window of each creator's technique pages (body deferred), ordered by title.
-pub struct CreatorPages(pub(crate) DatabaseConnection);
+/// Which columns a list of technique pages reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageColumns {
+    /// All but the body (`services::technique_pages::DEFERRED`).
+    Summary,
+    /// Ids, titles, slugs, counts and times (`services::technique_pages::LEAN`).
+    Lean,
+}
+
+impl PageColumns {
+    /// The select list for the pages table aliased `alias`.
+    fn select(self, alias: &str) -> String {
+        match self {
+            Self::Summary => page_summary_columns(alias),
+            Self::Lean => page_lean_columns(alias),
+        }
+    }
+}
+
+/// A window of each creator's technique pages (body deferred, lean or not), ordered by title.
+pub struct CreatorPages(pub(crate) DatabaseConnection, pub(crate) PageColumns);
 
 impl Loader<(Uuid, Window)> for CreatorPages {
     type Value = Arc<Vec<technique_pages::Model>>;
@@ -22,7 +41,7 @@ impl Loader<(Uuid, Window)> for CreatorPages {
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
         let sql = window_sql(
-            &page_summary_columns("tp"),
+            &self.1.select("tp"),
             "technique_pages tp",
             "tp.creator_id",
             "TRUE",
@@ -50,8 +69,8 @@ impl Loader<Uuid> for CreatorPageCounts {
     }
 }
 
-/// A window of each tag's technique pages (body deferred), ordered by title.
-pub struct TagPages(pub(crate) DatabaseConnection);
+/// A window of each tag's technique pages (body deferred, lean or not), ordered by title.
+pub struct TagPages(pub(crate) DatabaseConnection, pub(crate) PageColumns);
 
 impl Loader<(Uuid, Window)> for TagPages {
     type Value = Arc<Vec<technique_pages::Model>>;
@@ -62,7 +81,7 @@ impl Loader<(Uuid, Window)> for TagPages {
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
         let sql = window_sql(
-            &page_summary_columns("tp"),
+            &self.1.select("tp"),
             "technique_page_tags tpt JOIN technique_pages tp ON tp.id = tpt.technique_page_id",
             "tpt.tag_id",
             "TRUE",

@@ -10,6 +10,7 @@ use super::{
 use crate::{
     context::Loaders,
     ids::{self, NodeKind},
+    loaders::PageColumns,
     pagination::PageArgs,
 };
 
@@ -111,13 +112,18 @@ impl Creator {
     ) -> async_graphql::Result<TechniquePageConnection> {
         let args = PageArgs::new(after, before, first, last)?;
         let loaders = ctx.data::<Loaders>()?;
+        let columns = super::TechniquePage::list_columns(ctx);
+        let pages = match columns {
+            PageColumns::Summary => &loaders.creator_pages,
+            PageColumns::Lean => &loaders.creator_pages_lean,
+        };
         nested_connection(
             ctx,
             args,
             self.0.id,
             &loaders.creator_page_counts,
-            &loaders.creator_pages,
-            super::TechniquePage::from_list,
+            pages,
+            super::TechniquePage::listed(columns),
         )
         .await
         .map(TechniquePageConnection)

@@ -7,6 +7,7 @@ use super::{TechniquePage, TechniquePageConnection, nested_connection};
 use crate::{
     context::Loaders,
     ids::{self, NodeKind},
+    loaders::PageColumns,
     pagination::PageArgs,
 };
 
@@ -37,13 +38,18 @@ impl Tag {
     ) -> async_graphql::Result<TechniquePageConnection> {
         let args = PageArgs::new(after, before, first, last)?;
         let loaders = ctx.data::<Loaders>()?;
+        let columns = TechniquePage::list_columns(ctx);
+        let pages = match columns {
+            PageColumns::Summary => &loaders.tag_pages,
+            PageColumns::Lean => &loaders.tag_pages_lean,
+        };
         nested_connection(
             ctx,
             args,
             self.0.id,
             &loaders.tag_page_counts,
-            &loaders.tag_pages,
-            TechniquePage::from_list,
+            pages,
+            TechniquePage::listed(columns),
         )
         .await
         .map(TechniquePageConnection)

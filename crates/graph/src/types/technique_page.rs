@@ -14,34 +14,67 @@ use crate::{
     context::Loaders,
     error::ServiceError,
     ids::{self, NodeKind},
-    loaders::{list, one},
+    loaders::{PageColumns, list, one},
     pagination::PageArgs,
 };
 
 /// One production technique, written up from a creator's videos. Rows from lists carry their
-/// body deferred ([`Body::Deferred`], see `services::technique_pages::DEFERRED`).
-pub struct TechniquePage(pub technique_pages::Model, Body);
+/// body deferred, lean rows more (see [`Row`]); what a row left out loads by id when selected.
+pub struct TechniquePage(pub technique_pages::Model, Row);
 
-/// Whether a page's body columns came with its row.
+/// Which columns of a page came with its row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Body {
-    /// `body_sections` and `signal_chains` hold the stored values.
-    Loaded,
-    /// They hold JSON `null`; the stored values are loaded by id when selected.
-    Deferred,
+enum Row {
+    /// All of them.
+    Full,
+    /// All but the body (`services::technique_pages::DEFERRED`, read as JSON `null`).
+    Summary,
+    /// Neither the body nor the other `services::technique_pages::LEAN` columns.
+    Lean,
 }
+
+/// The fields that read a column a lean row leaves out (besides the body's).
+const LEAN_FIELDS: [&str; 5] = [
+    "summary",
+    "plugins",
+    "topicCategory",
+    "topicTags",
+    "sourceQuality",
+];
 
 impl From<technique_pages::Model> for TechniquePage {
     /// A page read with all its columns.
     fn from(row: technique_pages::Model) -> Self {
-        Self(row, Body::Loaded)
+        Self(row, Row::Full)
     }
 }
 
 impl TechniquePage {
     /// A page read without its body: by a list, or as the end of a related link.
     pub(crate) fn from_list(row: technique_pages::Model) -> Self {
-        Self(row, Body::Deferred)
+        Self(row, Row::Summary)
+    }
+
+    /// Pages read by a list with `columns`.
+    pub(crate) fn listed(columns: PageColumns) -> impl Fn(technique_pages::Model) -> Self {
+        let row = match columns {
+            PageColumns::Summary => Row::Summary,
+            PageColumns::Lean => Row::Lean,
+        };
+        move |page| Self(page, row)
+    }
+
+    /// The columns a connection of pages at `ctx` reads: lean rows when its selection (through
+    /// `nodes` or `edges.node`, fragments included) asks for none of [`LEAN_FIELDS`].
+    pub(crate) fn list_columns(ctx: &Context<'_>) -> PageColumns {
+        let look = ctx.look_ahead();
+        let nodes = [look.field("nodes"), look.field("edges").field("node")];
+        let wants = |field: &&str| nodes.iter().any(|n| n.field(field).exists());
+        if LEAN_FIELDS.iter().any(wants) {
+            PageColumns::Summary
+        } else {
+            PageColumns::Lean
+        }
     }
 
     /// The row with its body: this one, or (for a list row) the page loaded by id; all deferred
@@ -50,7 +83,7 @@ impl TechniquePage {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Cow<'_, technique_pages::Model>> {
-        if self.1 == Body::Loaded {
+        if self.1 == Row::Full {
             return Ok(Cow::Borrowed(&self.0));
         }
         let row = one(read(ctx)?.page_by_id(), self.0.id).await?;
@@ -58,6 +91,21 @@ impl TechniquePage {
         Ok(Cow::Owned(
             row.ok_or(ServiceError::NotFound("technique page"))?,
         ))
+    }
+
+    /// `get` of the row with the columns a lean row leaves out: this one, or (for a lean row, whose
+    /// list's selection did not show the field) the page's summary loaded by id.
+    async fn summary_field<'a, T: Clone + 'a>(
+        &'a self,
+        ctx: &Context<'_>,
+        get: impl Fn(&technique_pages::Model) -> &T,
+    ) -> async_graphql::Result<Cow<'a, T>> {
+        if self.1 != Row::Lean {
+            return Ok(Cow::Borrowed(get(&self.0)));
+        }
+        let row = one(read(ctx)?.page_summary_by_id(), self.0.id).await?;
+        let row = row.ok_or(ServiceError::NotFound("technique page"))?;
+        Ok(Cow::Owned(get(&row).clone()))
     }
 }
 
@@ -88,28 +136,35 @@ impl TechniquePage {
     }
 
     /// A short summary of the technique.
-    async fn summary(&self) -> &str {
-        &self.0.summary
+    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, String>> {
+        self.summary_field(ctx, |p| &p.summary).await
     }
 
     /// Broad topic, e.g. `Sound Design` (stored casing varies; see `topicCategories`).
-    async fn topic_category(&self) -> Option<&str> {
-        self.0.topic_category.as_deref()
+    async fn topic_category(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Cow<'_, Option<String>>> {
+        self.summary_field(ctx, |p| &p.topic_category).await
     }
 
     /// Free-form topic tags from the pipeline.
-    async fn topic_tags(&self) -> &[String] {
-        &self.0.topic_tags
+    async fn topic_tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, Vec<String>>> {
+        self.summary_field(ctx, |p| &p.topic_tags).await
     }
 
     /// Plugins and instruments the technique uses.
-    async fn plugins(&self) -> &[String] {
-        &self.0.plugins
+    async fn plugins(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, Vec<String>>> {
+        self.summary_field(ctx, |p| &p.plugins).await
     }
 
     /// How trustworthy the page's sources are.
-    async fn source_quality(&self) -> Option<SourceQuality> {
-        self.0.source_quality.map(Into::into)
+    async fn source_quality(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<SourceQuality>> {
+        let quality = self.summary_field(ctx, |p| &p.source_quality).await?;
+        Ok(quality.map(Into::into))
     }
 
     /// How often the page was viewed.
