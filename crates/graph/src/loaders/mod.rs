@@ -11,7 +11,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, IdenStatic,
-    Iterable, Statement, Value,
+    Iterable, QueryResult, Statement, Value,
 };
 use uuid::Uuid;
 
@@ -89,23 +89,32 @@ async fn grouped<M: FromQueryResult>(
     parents: &[Uuid],
     params: Vec<Value>,
 ) -> Result<HashMap<Uuid, Vec<M>>, LoadError> {
-    let mut values = vec![Value::from(parents.to_vec())];
-    values.extend(params);
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            sql,
-            values,
-        ))
-        .await?;
     let mut out: HashMap<Uuid, Vec<M>> = HashMap::with_capacity(parents.len());
-    for row in rows {
+    for row in rows_for(db, sql, parents, params).await? {
         let parent: Uuid = row.try_get("", PARENT)?;
         out.entry(parent)
             .or_default()
             .push(M::from_query_result(&row, "")?);
     }
     Ok(out)
+}
+
+/// Runs `sql` with the `parents` as `$1` and `params` after them.
+async fn rows_for(
+    db: &DatabaseConnection,
+    sql: &str,
+    parents: &[Uuid],
+    params: Vec<Value>,
+) -> Result<Vec<QueryResult>, LoadError> {
+    let mut values = vec![Value::from(parents.to_vec())];
+    values.extend(params);
+    Ok(db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?)
 }
 
 /// The statement of one parent's window for [`windowed`]: `select` (the model's columns) from
@@ -122,7 +131,8 @@ pub(crate) fn window_sql(select: &str, from: &str, key: &str, pred: &str, order:
 
 /// Runs a windowed child query: `inner` (see [`window_sql`]) selects one parent's window with a
 /// `pb_parent` column and its 0-based `pb_pos`; it runs laterally for each parent of `ANY($1)`,
-/// one statement per distinct window.
+/// one statement per distinct window. Each parent's rows are put in `pb_pos` order here rather than
+/// by an `ORDER BY` around the whole result, which made PostgreSQL copy and sort every (wide) row.
 async fn windowed<M: FromQueryResult>(
     db: &DatabaseConnection,
     inner: &str,
@@ -132,20 +142,28 @@ async fn windowed<M: FromQueryResult>(
     for (parent, window) in keys {
         by_window.entry(*window).or_default().push(*parent);
     }
-    let sql = format!(
-        "SELECT w.* FROM unnest($1::uuid[]) AS pb_p(id) CROSS JOIN LATERAL ({inner}) AS w \
-         ORDER BY w.{PARENT}, w.pb_pos"
-    );
+    let sql =
+        format!("SELECT w.* FROM unnest($1::uuid[]) AS pb_p(id) CROSS JOIN LATERAL ({inner}) AS w");
     let mut out = HashMap::with_capacity(keys.len());
     for (window, parents) in by_window {
         let offset = i64::try_from(window.offset).unwrap_or(i64::MAX);
         let limit = i64::try_from(window.fetch()).unwrap_or(i64::MAX);
-        let mut rows = grouped::<M>(db, &sql, &parents, vec![offset.into(), limit.into()]).await?;
+        let params = vec![offset.into(), limit.into()];
+        let mut rows: HashMap<Uuid, Vec<(i64, M)>> = HashMap::with_capacity(parents.len());
+        for row in rows_for(db, &sql, &parents, params).await? {
+            let parent: Uuid = row.try_get("", PARENT)?;
+            let pos: i64 = row.try_get("", "pb_pos")?;
+            rows.entry(parent)
+                .or_default()
+                .push((pos, M::from_query_result(&row, "")?));
+        }
         for parent in parents {
-            out.insert(
-                (parent, window),
-                Arc::new(rows.remove(&parent).unwrap_or_default()),
-            );
+            let mut window_rows = rows.remove(&parent).unwrap_or_default();
+            // Already in order as PostgreSQL runs the lateral join; a stable sort of sorted
+            // input is one pass.
+            window_rows.sort_by_key(|(pos, _)| *pos);
+            let window_rows = window_rows.into_iter().map(|(_, row)| row).collect();
+            out.insert((parent, window), Arc::new(window_rows));
         }
     }
     Ok(out)
