@@ -182,18 +182,9 @@ async fn listed_pages_load_their_real_body_in_one_statement() {
         let with_body = t.statements.get() - before;
         assert_eq!(with_body, without_body + 1, "{list}");
 
-        let mut pages = Vec::new();
-        collect_pages(&r["data"], &mut pages);
-        assert!(pages.len() >= 3, "{list}: {r}");
+        let pages = listed_pages_equal_their_detail(&t, &r, BODY, list).await;
         let mut formats = std::collections::BTreeSet::new();
         for page in pages {
-            let detail = t
-                .execute_with(
-                    &format!("query($s: String!) {{ techniquePage(slug: $s) {{ {BODY} }} }}"),
-                    json!({ "s": page["slug"] }),
-                )
-                .await;
-            assert_eq!(detail["data"]["techniquePage"], page, "{list}");
             assert_ne!(page["bodySectionsRaw"], Value::Null, "{page}");
             formats.insert(page["bodySectionsFormat"].as_str().unwrap().to_owned());
         }
@@ -332,21 +323,33 @@ async fn page_lists_read_lean_rows_unless_their_fields_need_more() {
             let r = t.execute(&list.replace("FIELDS", fields)).await;
             used.push(t.statements.get() - before);
             assert_eq!(r["errors"], Value::Null, "{r}");
-            let mut pages = Vec::new();
-            collect_objects_with(&r["data"], "slug", &mut pages);
-            assert!(pages.len() >= 3, "{list}: {r}");
-            for page in pages {
-                let detail = t
-                    .execute_with(
-                        &format!("query($s: String!) {{ techniquePage(slug: $s) {{ {fields} }} }}"),
-                        json!({ "s": page["slug"] }),
-                    )
-                    .await;
-                assert_eq!(detail["data"]["techniquePage"], page, "{list}");
-            }
+            listed_pages_equal_their_detail(&t, &r, fields, &list).await;
         }
         assert_eq!(used[0], used[1], "{list}: statements lean vs. more");
     }
+}
+
+/// The technique pages (objects with a `slug`) of list response `r`, at least three, after
+/// checking that each equals its detail view of `fields`, which the list selected.
+async fn listed_pages_equal_their_detail(
+    t: &support::TestDb,
+    r: &Value,
+    fields: &str,
+    list: &str,
+) -> Vec<Value> {
+    let mut pages = Vec::new();
+    collect_objects_with(&r["data"], "slug", &mut pages);
+    assert!(pages.len() >= 3, "{list}: {r}");
+    for page in &pages {
+        let detail = t
+            .execute_with(
+                &format!("query($s: String!) {{ techniquePage(slug: $s) {{ {fields} }} }}"),
+                json!({ "s": page["slug"] }),
+            )
+            .await;
+        assert_eq!(&detail["data"]["techniquePage"], page, "{list}");
+    }
+    pages
 }
 
 /// The objects with a `key` key anywhere in `value`.
@@ -355,16 +358,6 @@ fn collect_objects_with(value: &Value, key: &str, out: &mut Vec<Value>) {
         Value::Object(map) if map.contains_key(key) => out.push(value.clone()),
         Value::Object(map) => map.values().for_each(|v| collect_objects_with(v, key, out)),
         Value::Array(items) => items.iter().for_each(|v| collect_objects_with(v, key, out)),
-        _ => {}
-    }
-}
-
-/// The objects with a `bodySectionsRaw` key anywhere in `value`.
-fn collect_pages(value: &Value, out: &mut Vec<Value>) {
-    match value {
-        Value::Object(map) if map.contains_key("bodySectionsRaw") => out.push(value.clone()),
-        Value::Object(map) => map.values().for_each(|v| collect_pages(v, out)),
-        Value::Array(items) => items.iter().for_each(|v| collect_pages(v, out)),
         _ => {}
     }
 }
