@@ -28,6 +28,29 @@ async fn cluster_keeps_its_data_and_refuses_a_second_user() {
         .unwrap();
     db.close().await.unwrap();
 
+    // Patchbay's own connections go through the cluster's Unix socket in its folder.
+    let local = pg.local_url("postgres");
+    let socket_dir = dir.canonicalize().unwrap().join("pg");
+    assert!(
+        local.contains(&format!("host={}&", socket_dir.display())),
+        "{local}"
+    );
+    let db = Database::connect(local).await.unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT n, inet_server_addr() IS NULL AS unix FROM kept",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get::<i32>("", "n").unwrap(), 42);
+    assert!(
+        row.try_get::<bool>("", "unix").unwrap(),
+        "not a Unix socket"
+    );
+    db.close().await.unwrap();
+
     // A second start on the same folder is refused while the first runs.
     let second = tokio::task::spawn_blocking(start.clone()).await.unwrap();
     match second {

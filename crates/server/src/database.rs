@@ -31,7 +31,7 @@ impl Source {
         })
         .await??;
         tracing::info!(data_dir = %pg.data_dir().display(), "embedded PostgreSQL is running");
-        let admin = connect(&pg.url("postgres"), COMMAND_POOL_SIZE).await?;
+        let admin = connect(&pg.local_url("postgres"), COMMAND_POOL_SIZE).await?;
         create_database_if_missing(&admin, EMBEDDED_DATABASE).await?;
         admin.close().await?;
         Ok(Self::Embedded(pg))
@@ -41,7 +41,7 @@ impl Source {
     pub fn url(&self) -> String {
         match self {
             Self::External(url) => url.clone(),
-            Self::Embedded(pg) => pg.url(EMBEDDED_DATABASE),
+            Self::Embedded(pg) => pg.local_url(EMBEDDED_DATABASE),
         }
     }
 
