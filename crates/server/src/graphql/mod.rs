@@ -273,48 +273,36 @@ async fn execute(
 ) -> Result<Executed, HttpError> {
     let settings = &state.settings;
     let operation = params.operation_name.clone();
+    // A request refused before it executes: answered as a GraphQL request error.
+    let refused = |code: &'static str, message: String| {
+        Ok(request_error(
+            media,
+            code,
+            &message,
+            request_id,
+            operation.clone(),
+        ))
+    };
     let query = match state.persisted.resolve(params.query, &params.extensions) {
         Ok(query) => query,
         Err(PersistedError::Missing) => {
             return Err(HttpError::bad_request("the request has no `query`"));
         }
-        Err(error) => {
-            return Ok(request_error(
-                media,
-                error.code(),
-                &error.to_string(),
-                request_id,
-                operation,
-            ));
-        }
+        Err(error) => return refused(error.code(), error.to_string()),
     };
     // A document seen before already passed the token limit and parsed.
     let doc = match state.documents.get(&query) {
         Some(doc) => doc,
         None => {
             if let Err(error) = limits::check_tokens(&query, &settings.limits) {
-                return Ok(request_error(
-                    media,
-                    error.code(),
-                    &error.to_string(),
-                    request_id,
-                    operation,
-                ));
+                return refused(error.code(), error.to_string());
             }
             match async_graphql::parser::parse_query(&query) {
                 Ok(doc) => {
                     state.documents.insert(&query, &doc);
                     doc
                 }
-                Err(error) => {
-                    return Ok(request_error(
-                        media,
-                        "GRAPHQL_PARSE_FAILED",
-                        &error.to_string(),
-                        request_id,
-                        operation,
-                    ));
-                }
+                Err(error) => return refused("GRAPHQL_PARSE_FAILED", error.to_string()),
             }
         }
     };
