@@ -11,6 +11,21 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// The one row `sql` returns on a fresh connection to `url`.
+async fn one_row(url: String, sql: &str) -> sea_orm::QueryResult {
+    let db = Database::connect(url).await.unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            sql,
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    db.close().await.unwrap();
+    row
+}
+
 #[tokio::test]
 async fn cluster_keeps_its_data_and_refuses_a_second_user() {
     let dir = scratch_dir("reuse");
@@ -35,21 +50,16 @@ async fn cluster_keeps_its_data_and_refuses_a_second_user() {
         local.contains(&format!("host={}&", socket_dir.display())),
         "{local}"
     );
-    let db = Database::connect(local).await.unwrap();
-    let row = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DbBackend::Postgres,
-            "SELECT n, inet_server_addr() IS NULL AS unix FROM kept",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
+    let row = one_row(
+        local,
+        "SELECT n, inet_server_addr() IS NULL AS unix FROM kept",
+    )
+    .await;
     assert_eq!(row.try_get::<i32>("", "n").unwrap(), 42);
     assert!(
         row.try_get::<bool>("", "unix").unwrap(),
         "not a Unix socket"
     );
-    db.close().await.unwrap();
 
     // A second start on the same folder is refused while the first runs.
     let second = tokio::task::spawn_blocking(start.clone()).await.unwrap();
@@ -68,17 +78,8 @@ async fn cluster_keeps_its_data_and_refuses_a_second_user() {
 
     // The next start reuses the cluster and its data.
     let pg = tokio::task::spawn_blocking(start).await.unwrap().unwrap();
-    let db = Database::connect(pg.url("postgres")).await.unwrap();
-    let row = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DbBackend::Postgres,
-            "SELECT n FROM kept",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
+    let row = one_row(pg.url("postgres"), "SELECT n FROM kept").await;
     assert_eq!(row.try_get::<i32>("", "n").unwrap(), 42);
-    db.close().await.unwrap();
     tokio::task::spawn_blocking(move || pg.stop())
         .await
         .unwrap();
