@@ -64,6 +64,9 @@ pub enum ServiceError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
+    /// Something else failed on the server's side (e.g. password hashing); logged, then masked.
+    #[error("{0}")]
+    Internal(String),
     /// A batched load failed (the database error is shared by every key of the batch).
     #[error(transparent)]
     Load(#[from] LoadError),
@@ -127,7 +130,9 @@ impl From<ServiceError> for async_graphql::Error {
                     ext.set("retryAfterSeconds", retry_after_secs);
                 })
             }
-            ServiceError::Db(_) | ServiceError::Load(_) => internal(&err),
+            ServiceError::Db(_) | ServiceError::Load(_) | ServiceError::Internal(_) => {
+                internal(&err)
+            }
         }
     }
 }

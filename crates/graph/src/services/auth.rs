@@ -1,9 +1,20 @@
 //! Identity: password hashing (argon2id, legacy bcrypt), access tokens (JWT HS256), and turning an
 //! `Authorization` header into a [`Viewer`] re-read from the database on every request.
 //!
-//! `docs/decisions/0010-auth-tokens.md` explains token revocation (`users.tokens_valid_after`).
+//! `docs/decisions/0010-auth-tokens.md` explains token revocation (`users.tokens_valid_after`);
+//! `docs/decisions/0011-auth-rate-limits.md` the rate limits every password check passes first and
+//! the process-wide bound on concurrent password hashing.
 
-use std::{fmt, sync::LazyLock, time::Duration};
+use std::{
+    fmt,
+    future::Future,
+    num::NonZeroUsize,
+    sync::{
+        Arc, LazyLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use argon2::{
     Algorithm as ArgonAlgorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier,
@@ -15,6 +26,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, deco
 use rand::RngCore;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::{
@@ -35,10 +47,17 @@ pub struct AuthConfig {
     pub jwt_secret: Vec<u8>,
     /// How long an access token is valid.
     pub token_ttl: Duration,
-    /// Login attempts allowed per client IP and per email.
+    /// Login attempts allowed per client address (whatever the email), and per (email, client
+    /// address) since that pair's last successful login.
     pub login_limit: Limit,
-    /// Registration attempts allowed per client IP and per email.
+    /// Failed logins allowed per email from all addresses together; beyond it an address gets only
+    /// its first attempt of each `login_limit` window for that email (no lockout for the owner
+    /// signing in from elsewhere, one guess per window for each attacking address).
+    pub login_email_ceiling: Limit,
+    /// Registration attempts allowed per client address (per email when the address is unknown).
     pub register_limit: Limit,
+    /// `changePassword` attempts allowed per signed-in user (each alias of the mutation counts).
+    pub change_password_limit: Limit,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -47,7 +66,9 @@ impl fmt::Debug for AuthConfig {
             .field("jwt_secret", &"<redacted>")
             .field("token_ttl", &self.token_ttl)
             .field("login_limit", &self.login_limit)
+            .field("login_email_ceiling", &self.login_email_ceiling)
             .field("register_limit", &self.register_limit)
+            .field("change_password_limit", &self.change_password_limit)
             .finish()
     }
 }
@@ -65,7 +86,15 @@ impl AuthConfig {
                 max: 10,
                 window_secs: 60,
             },
+            login_email_ceiling: Limit {
+                max: 100,
+                window_secs: 3600,
+            },
             register_limit: Limit {
+                max: 5,
+                window_secs: 600,
+            },
+            change_password_limit: Limit {
                 max: 5,
                 window_secs: 600,
             },
@@ -169,10 +198,11 @@ pub async fn authenticate(
     let Some(header) = authorization else {
         return Ok(Viewer::Anonymous);
     };
+    // The scheme is case-insensitive (RFC 7235 §2.1): `BEARER x` is `Bearer x`.
     let token = header
-        .strip_prefix("Bearer ")
-        .or_else(|| header.strip_prefix("bearer "))
-        .map(str::trim)
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             ServiceError::Unauthenticated(
@@ -267,17 +297,112 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
         .to_string())
 }
 
+/// The cause is logged once, where `error.rs` masks it for the client.
 fn hashing_failed(err: &dyn fmt::Display) -> ServiceError {
-    tracing::error!(error = %err, "password hashing failed");
-    ServiceError::Db(sea_orm::DbErr::Custom("password hashing failed".to_owned()))
+    ServiceError::Internal(format!("password hashing failed: {err}"))
 }
 
-/// Hashes `password` with argon2id on a blocking thread (it takes tens of milliseconds).
+/// Most argon2id computations run at once however many cores there are: each holds 19 MiB.
+const MAX_PASSWORD_WORKERS: usize = 8;
+
+/// One permit per password hash or verification running (sized to the cores, at most
+/// [`MAX_PASSWORD_WORKERS`]): a burst of logins or `changePassword` aliases queues here instead of
+/// holding 19 MiB each at once.
+static PASSWORD_SLOTS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(password_work_bound())));
+/// Read once: the semaphore's size must not change with later cgroup or affinity changes.
+static BOUND: LazyLock<usize> = LazyLock::new(|| {
+    std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .clamp(1, MAX_PASSWORD_WORKERS)
+});
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static HIGH_WATER: AtomicUsize = AtomicUsize::new(0);
+
+tokio::task_local! {
+    /// Password computations started by the task inside [`count_password_work`].
+    static STARTED: Arc<AtomicUsize>;
+}
+
+/// How many password hashes or verifications this process runs at once at most.
+pub fn password_work_bound() -> usize {
+    *BOUND
+}
+
+/// The password computations running now and the most that ever ran at once in this process
+/// (never above [`password_work_bound`]; tests and diagnostics read it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordWork {
+    /// The bound, [`password_work_bound`].
+    pub bound: usize,
+    /// Computations running now.
+    pub running: usize,
+    /// The most computations that ran at the same time since the process started.
+    pub high_water: usize,
+}
+
+/// The current [`PasswordWork`] figures.
+pub fn password_work() -> PasswordWork {
+    PasswordWork {
+        bound: password_work_bound(),
+        running: RUNNING.load(Ordering::SeqCst),
+        high_water: HIGH_WATER.load(Ordering::SeqCst),
+    }
+}
+
+/// Runs `fut` and also returns how many password hashes or verifications it asked for (counted
+/// in this task only, so concurrent work elsewhere in the process does not mix in).
+pub async fn count_password_work<F: Future>(fut: F) -> (F::Output, usize) {
+    let started = Arc::new(AtomicUsize::new(0));
+    let output = STARTED.scope(Arc::clone(&started), fut).await;
+    (output, started.load(Ordering::SeqCst))
+}
+
+/// Marks one computation as running for [`password_work`] while it lives.
+struct Running;
+
+impl Running {
+    fn enter() -> Self {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        HIGH_WATER.fetch_max(now, Ordering::SeqCst);
+        Self
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs one password computation on a blocking thread once a slot is free. The permit moves into
+/// the blocking closure: a cancelled request (client gone) cannot free its slot while its
+/// computation still runs.
+async fn password_work_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> ServiceResult<T> {
+    let _ = STARTED.try_with(|started| started.fetch_add(1, Ordering::SeqCst));
+    let permit = Arc::clone(&PASSWORD_SLOTS)
+        .acquire_owned()
+        .await
+        .map_err(|e| hashing_failed(&e))?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        // Dropped before the permit, so `running` never counts one more than the slots.
+        let _running = Running::enter();
+        work()
+    })
+    .await
+    .map_err(|e| hashing_failed(&e))
+}
+
+/// Hashes `password` with argon2id on a blocking thread (it takes tens of milliseconds), under the
+/// process-wide bound on concurrent password work. Callers on request paths pass a rate limit
+/// first.
 pub async fn hash_password(password: &str) -> ServiceResult<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| hashing_failed(&e))?
+    password_work_blocking(move || hash_blocking(&password))
+        .await?
         .map_err(|e| hashing_failed(&e))
 }
 
@@ -320,12 +445,14 @@ fn verify_blocking(stored: Option<&str>, password: &str) -> PasswordCheck {
     }
 }
 
-/// Checks `password` against `stored` (None: unknown account, checked against a dummy hash).
-pub async fn verify_password(stored: Option<String>, password: &str) -> PasswordCheck {
+/// Checks `password` against `stored` (None: unknown account, checked against a dummy hash), under
+/// the same bound as [`hash_password`]. Callers on request paths pass a rate limit first.
+pub async fn verify_password(
+    stored: Option<String>,
+    password: &str,
+) -> ServiceResult<PasswordCheck> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || verify_blocking(stored.as_deref(), &password))
-        .await
-        .unwrap_or(PasswordCheck::Mismatch)
+    password_work_blocking(move || verify_blocking(stored.as_deref(), &password)).await
 }
 
 #[cfg(test)]

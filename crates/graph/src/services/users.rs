@@ -20,17 +20,24 @@ use crate::{
             self, AuthConfig, PasswordCheck, hash_password, require_admin, require_user,
             validate_password, verify_password,
         },
-        rate_limit::{self, ClientIp},
+        rate_limit::{self, ClientIp, Limit},
     },
 };
 
 /// Longest display name accepted.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
+/// Longest email accepted, in bytes.
+pub const MAX_EMAIL_BYTES: usize = 255;
+/// `create-admin` attempts allowed per email (the bootstrap hashes a password like any login).
+pub const CREATE_ADMIN_LIMIT: Limit = Limit {
+    max: 5,
+    window_secs: 600,
+};
 
 /// Trims and lower-cases an email and checks its shape.
 pub fn normalize_email(email: &str, argument: &str) -> ServiceResult<String> {
     let email = email.trim().to_lowercase();
-    let valid = email.len() <= 255
+    let valid = email.len() <= MAX_EMAIL_BYTES
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')
@@ -92,7 +99,7 @@ pub async fn register(
     input: Registration,
 ) -> ServiceResult<Session> {
     let email = normalize_email(&input.email, "email")?;
-    rate_limit::check(db, "register", ip, &email, config.register_limit).await?;
+    rate_limit::check_registration(db, ip, &email, config.register_limit).await?;
     validate_password(&input.password, "password")?;
     let display_name = normalize_display_name(&input.display_name, "displayName")?;
     let code = input.invite_code.trim();
@@ -141,7 +148,8 @@ fn bad_credentials() -> ServiceError {
 }
 
 /// Signs in: the same error, after the same work, for an unknown email, a wrong password and an
-/// inactive account. A legacy bcrypt hash is replaced with argon2id on success.
+/// inactive account. A legacy bcrypt hash is replaced with argon2id on success. The attempt passes
+/// the login limits before any password work (`rate_limit::begin_login`, decision 0011).
 pub async fn login(
     db: &DatabaseConnection,
     config: &AuthConfig,
@@ -150,18 +158,32 @@ pub async fn login(
     password: &str,
 ) -> ServiceResult<Session> {
     let email = email.trim().to_lowercase();
-    rate_limit::check(db, "login", ip, &email, config.login_limit).await?;
+    // No account has a longer email (registration refuses it), so nothing is hashed for it and
+    // it never becomes a rate-limit key.
+    if email.len() > MAX_EMAIL_BYTES {
+        return Err(bad_credentials());
+    }
+    let attempt = rate_limit::begin_login(
+        db,
+        ip,
+        &email,
+        config.login_limit,
+        config.login_email_ceiling,
+    )
+    .await?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
         .one(db)
         .await?;
-    let check = verify_password(user.as_ref().map(|u| u.hashed_password.clone()), password).await;
-    let Some(user) = user else {
-        return Err(bad_credentials());
+    let check = verify_password(user.as_ref().map(|u| u.hashed_password.clone()), password).await?;
+    let user = match user {
+        Some(user) if check != PasswordCheck::Mismatch && user.is_active => user,
+        _ => {
+            attempt.failed(db).await?;
+            return Err(bad_credentials());
+        }
     };
-    if check == PasswordCheck::Mismatch || !user.is_active {
-        return Err(bad_credentials());
-    }
+    attempt.succeeded(db).await?;
     let user = if check == PasswordCheck::OkNeedsUpgrade {
         let hashed = hash_password(password).await?;
         let mut active: users::ActiveModel = user.into();
@@ -199,7 +221,9 @@ fn now() -> chrono::NaiveDateTime {
 }
 
 /// Changes the viewer's password after checking the current one; tokens issued before are revoked
-/// and a fresh token is returned.
+/// and a fresh token is returned. Each call (each alias in a document) counts against the user's
+/// `change_password_limit` before the current password is verified, so a stolen token cannot
+/// guess it without limit.
 pub async fn change_password(
     db: &DatabaseConnection,
     config: &AuthConfig,
@@ -209,8 +233,15 @@ pub async fn change_password(
 ) -> ServiceResult<Session> {
     let me = require_user(viewer)?;
     validate_password(new, "newPassword")?;
+    rate_limit::hit(
+        db,
+        &format!("change_password:user:{}", me.id),
+        config.change_password_limit,
+    )
+    .await?;
     let user = must_find(db, me.id).await?;
-    if verify_password(Some(user.hashed_password.clone()), current).await == PasswordCheck::Mismatch
+    if verify_password(Some(user.hashed_password.clone()), current).await?
+        == PasswordCheck::Mismatch
     {
         return Err(ServiceError::invalid(
             "currentPassword",
@@ -423,7 +454,9 @@ pub async fn link_creator(
     Ok(active.update(db).await?)
 }
 
-/// Creates an admin account (the `patchbay create-admin` bootstrap; no viewer involved).
+/// Creates an admin account (the `patchbay create-admin` bootstrap; no viewer involved). Attempts
+/// count per email ([`CREATE_ADMIN_LIMIT`]) before the password is hashed, like every other path
+/// that hashes.
 pub async fn create_admin(
     db: &DatabaseConnection,
     email: &str,
@@ -433,6 +466,12 @@ pub async fn create_admin(
     let email = normalize_email(email, "email")?;
     validate_password(password, "password")?;
     let display_name = normalize_display_name(display_name, "displayName")?;
+    rate_limit::hit(
+        db,
+        &format!("create_admin:email:{email}"),
+        CREATE_ADMIN_LIMIT,
+    )
+    .await?;
     let hashed = hash_password(password).await?;
     users::ActiveModel {
         email: Set(email),
