@@ -44,11 +44,14 @@ assert.ok(
 const missing = await client.request(CreatorPageDocument, { slug: 'no-such-creator' });
 assert.equal(missing.creator, null, 'unknown slug: null');
 
-// Sign up with the demo invite code, log in, follow and unfollow as that user.
+// Sign up with an invite code made for this run (the demo data has none), log in, follow and
+// unfollow as that user.
+const inviteCode = process.env.PATCHBAY_INVITE_CODE;
+assert.ok(inviteCode, 'PATCHBAY_INVITE_CODE: an invite code (`patchbay invite` prints one)');
 const email = `smoke-${Date.now()}@example.com`;
 const password = 'correct horse battery staple';
 const registered = await client.request(RegisterDocument, {
-  input: { email, password, displayName: 'Smoke Test', inviteCode: 'WELCOME-PATCHBAY' },
+  input: { email, password, displayName: 'Smoke Test', inviteCode },
 });
 assert.ok(registered.register.token.length > 20, 'register: a token');
 const login = await client.request(LoginDocument, { email, password });

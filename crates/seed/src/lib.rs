@@ -1,6 +1,8 @@
 //! # Layout
-//! Deterministic seed data for Patchbay: a small demo catalogue the server loads on first start, and
-//! a benchmark-sized one (200 creators, 20,000 technique pages, 400,000 transcript segments).
+//! Deterministic seed data for Patchbay: a small demo catalogue the server loads on the embedded
+//! default's first start in the development profile (never in production), and a benchmark-sized
+//! one (200 creators, 20,000 technique pages, 400,000 transcript segments). Neither contains an
+//! invite code or an account anyone can sign in to.
 //!
 //! - `lib.rs` (this file): the public API — [`seed`], [`is_empty`], [`Scale`], [`SeedReport`] — and
 //!   the transaction that makes a seed all-or-nothing.
@@ -64,7 +66,6 @@ pub struct SeedReport {
     pub post_attachments: u64,
     pub pipeline_runs: u64,
     pub pipeline_events: u64,
-    pub invite_codes: u64,
     pub creator_follows: u64,
     pub search_logs: u64,
 }
@@ -130,7 +131,8 @@ async fn vacuum_analyze(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// True when the database has no creators yet (the server seeds demo data once, on first start).
+/// True when the database has no creators yet (a development server seeds demo data once, on first
+/// start).
 pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let creators = entity::creators::Entity::find()
         .count(db)

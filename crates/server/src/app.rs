@@ -1,6 +1,7 @@
-//! The HTTP surface: `/graphql` (GET and POST), `/graphiql`, `/healthz`, `/readyz`, `/metrics`.
+//! The HTTP surface: `/graphql` (GET and POST), `/graphiql`, `/healthz`, `/readyz`, `/metrics`
+//! (and `metrics_app`, `/metrics` alone for a separate listen address).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -17,7 +18,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::{
     graphiql,
     graphql::{self, GraphqlSettings, documents::DocumentCache, persisted::PersistedQueries},
-    telemetry::{self, Metrics},
+    telemetry::{self, Metrics, OperationLabels},
 };
 
 /// How many parsed documents are kept: more than the distinct operations of a typical client.
@@ -36,7 +37,17 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
     /// APQ cache or trusted documents.
     pub persisted: PersistedQueries,
+    /// How long `/readyz` waits for the database before answering 503.
+    pub readiness_timeout: Duration,
+    /// Serve `/metrics` on this router (else only `metrics_app` serves it).
+    pub public_metrics: bool,
+    /// Which operation names get their own metric label.
+    pub operation_labels: OperationLabels,
 }
+
+/// `/readyz`'s default wait: the pool's own acquire timeout (10 s) is far beyond what a load
+/// balancer's probe waits, and a probe that hangs says nothing.
+pub const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl Default for HttpConfig {
     fn default() -> Self {
@@ -46,6 +57,9 @@ impl Default for HttpConfig {
             graphiql: true,
             cors_origins: Vec::new(),
             persisted: PersistedQueries::automatic(1000),
+            readiness_timeout: READINESS_TIMEOUT,
+            public_metrics: true,
+            operation_labels: OperationLabels::default(),
         }
     }
 }
@@ -69,6 +83,8 @@ pub struct AppState {
     pub metrics: Metrics,
     graphiql: bool,
     cors_origins: Arc<Vec<String>>,
+    readiness_timeout: Duration,
+    public_metrics: bool,
     /// Token settings, to authenticate requests.
     pub auth: AuthConfig,
     /// The background search-log writer, flushed on shutdown.
@@ -104,9 +120,11 @@ impl AppState {
             settings: Arc::new(config.graphql),
             persisted: Arc::new(config.persisted),
             documents: Arc::new(DocumentCache::new(DOCUMENT_CACHE_SIZE)),
-            metrics: Metrics::global(),
+            metrics: Metrics::with_labels(config.operation_labels),
             graphiql: config.graphiql,
             cors_origins: Arc::new(config.cors_origins),
+            readiness_timeout: config.readiness_timeout,
+            public_metrics: config.public_metrics,
             auth,
             search_log,
         }
@@ -118,8 +136,10 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", any(graphql::endpoint))
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(telemetry::metrics_endpoint));
+        .route("/readyz", get(readyz));
+    if state.public_metrics {
+        router = router.route("/metrics", get(telemetry::metrics_endpoint));
+    }
     if state.graphiql {
         router = router.merge(graphiql::routes());
     }
@@ -151,18 +171,33 @@ pub fn app(state: AppState) -> Router {
     router.with_state(state)
 }
 
+/// `/metrics` alone, for a listen address of its own (`--metrics-addr`): Prometheus scrapes it
+/// there while the public address does not expose it.
+pub fn metrics_app(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(telemetry::metrics_endpoint))
+        .with_state(state)
+}
+
 /// The process is up.
 async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The process can serve: the database answers.
+/// The process can serve: the database answers within the readiness timeout.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(err) => {
+    match tokio::time::timeout(state.readiness_timeout, state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = state.readiness_timeout.as_millis() as u64,
+                "readiness check: the database did not answer in time"
+            );
+            (StatusCode::SERVICE_UNAVAILABLE, "database not answering")
         }
     }
 }

@@ -24,7 +24,8 @@ pub struct Cli {
     pub data_dir: PathBuf,
 
     /// `production` turns the safe settings on together: JSON logs, no field suggestions, no
-    /// introspection, no GraphiQL (each can still be set explicitly).
+    /// introspection, no GraphiQL, no `/metrics` on the main address (each can still be set
+    /// explicitly), and never loads demo data.
     #[arg(
         long,
         env = "PATCHBAY_PROFILE",
@@ -57,8 +58,23 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Parses `args` (the program's name first) as `main` parses the real command line.
+    pub fn from_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        Self::try_parse_from(args)
+    }
+}
+
 /// Subcommands of `patchbay`.
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; `serve`'s options are most of it"
+)]
 pub enum Command {
     /// Serve GraphQL at /graphql and GraphiQL at /graphiql (the default).
     Serve(ServeArgs),
@@ -162,6 +178,14 @@ pub struct ServeArgs {
     #[arg(long, env = "PATCHBAY_APQ_CACHE_SIZE", default_value_t = 1_000)]
     pub apq_cache_size: usize,
 
+    /// Bytes the Automatic Persisted Queries cache may hold (the oldest documents make room).
+    #[arg(
+        long,
+        env = "PATCHBAY_APQ_CACHE_BYTES",
+        default_value_t = crate::graphql::persisted::DEFAULT_APQ_CACHE_BYTES
+    )]
+    pub apq_cache_bytes: usize,
+
     /// Trusted-documents manifest (`{ "<sha256>": "<document>" }`): only these operations run.
     #[arg(long, env = "PATCHBAY_TRUSTED_DOCUMENTS")]
     pub trusted_documents: Option<PathBuf>,
@@ -178,6 +202,38 @@ pub struct ServeArgs {
     /// Seconds to let in-flight requests finish after SIGTERM/SIGINT.
     #[arg(long, env = "PATCHBAY_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's headers; also how long a kept-alive connection
+    /// may sit idle between requests. The connection is closed after it.
+    #[arg(long, env = "PATCHBAY_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's whole body once its headers are in (408 after).
+    #[arg(long, env = "PATCHBAY_BODY_READ_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_read_timeout_secs: u64,
+
+    /// Most connections open at once; further ones wait until one closes.
+    #[arg(long, env = "PATCHBAY_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+
+    /// Milliseconds `/readyz` waits for the database before answering 503.
+    #[arg(long, env = "PATCHBAY_READYZ_TIMEOUT_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub readyz_timeout_ms: u64,
+
+    /// Serve `/metrics` on the main address (default: true without `--metrics-addr`; false in
+    /// production).
+    #[arg(long, env = "PATCHBAY_PUBLIC_METRICS")]
+    pub public_metrics: Option<bool>,
+
+    /// Serve `/metrics` (and nothing else) on this address too, e.g. `127.0.0.1:9100` or an
+    /// internal interface for Prometheus.
+    #[arg(long, env = "PATCHBAY_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Operation names that get their own metric label, comma-separated; the trusted-documents
+    /// manifest's operations always do. Other names count as `other`.
+    #[arg(long, env = "PATCHBAY_METRICS_OPERATIONS", value_delimiter = ',')]
+    pub metrics_operations: Vec<String>,
 }
 
 impl ServeArgs {
@@ -193,9 +249,11 @@ impl ServeArgs {
 /// Which set of defaults applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Profile {
-    /// Friendly: text logs, suggestions, introspection, GraphiQL.
+    /// Friendly: text logs, suggestions, introspection, GraphiQL, public `/metrics`, demo data on
+    /// the embedded default's first start.
     Development,
-    /// Safe: JSON logs, no suggestions, no introspection, no GraphiQL.
+    /// Safe: JSON logs, no suggestions, no introspection, no GraphiQL, no public `/metrics`, no
+    /// demo data.
     Production,
 }
 
@@ -217,7 +275,8 @@ impl Profile {
 /// Size of the seeded data set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeedScale {
-    /// A few creators with a few pages each; loaded automatically on the embedded default's first start.
+    /// A few creators with a few pages each; loaded automatically on the embedded default's first
+    /// start in the development profile.
     Demo,
     /// 200 creators, 20,000 technique pages, 400,000 transcript segments: for `just bench`.
     Bench,

@@ -11,6 +11,8 @@
 //!   documents), masking, `viewer_for` (who asks).
 //! - `telemetry`: request ids, logging set-up (text or JSON), Prometheus metrics.
 //! - `graphiql`: the offline GraphiQL page and its embedded bundle (built by `build.rs`).
+//! - `connections`: the HTTP/1.1 accept loop over hyper: header- and body-read timeouts, the cap on
+//!   open connections, graceful shutdown, the peer address for `ConnectInfo`.
 //! - `run`: the subcommands (`serve`, `migrate`, `seed`, `create-admin`, `invite`, `export-schema`)
 //!   and graceful shutdown.
 //! - `secrets`: the token-signing secret (configured, or generated once for the embedded default).
@@ -20,6 +22,7 @@
 
 pub mod app;
 pub mod config;
+pub mod connections;
 pub mod database;
 pub mod embedded;
 pub mod graphiql;

@@ -5,18 +5,22 @@ use std::{
     future::Future,
     net::SocketAddr,
     path::Path,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
 use anyhow::Context;
+use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::{
-    app::{AppState, HttpConfig, app},
+    app::{AppState, HttpConfig, app, metrics_app},
     config::{Cli, Command, Profile, SeedScale, ServeArgs},
+    connections::{self, ConnectionSettings},
     database::{self, Source},
     graphql::{GraphqlSettings, limits::Limits, persisted::PersistedQueries},
     secrets,
+    telemetry::{MAX_OPERATION_LABELS, OperationLabels},
 };
 
 /// Runs the command the command line names.
@@ -120,7 +124,22 @@ async fn seed_command(source: &Source, scale: SeedScale) -> anyhow::Result<()> {
 pub fn http_config(args: &ServeArgs, profile: Profile) -> anyhow::Result<HttpConfig> {
     let persisted = match &args.trusted_documents {
         Some(path) => PersistedQueries::trusted_from_file(path)?,
-        None => PersistedQueries::automatic(args.apq_cache_size),
+        None => PersistedQueries::automatic_bounded(args.apq_cache_size, args.apq_cache_bytes),
+    };
+    let manifest = match &args.trusted_documents {
+        Some(path) => manifest_documents(path)?,
+        None => Vec::new(),
+    };
+    let known = OperationLabels::known(
+        manifest.iter().map(String::as_str),
+        args.metrics_operations.iter().cloned(),
+    );
+    // Without a list, production labels no names at all rather than the first ones a client
+    // happens to send (decision 0031).
+    let operation_labels = if !known.is_empty() || profile == Profile::Production {
+        OperationLabels::Known(Arc::new(known))
+    } else {
+        OperationLabels::FirstCome(MAX_OPERATION_LABELS)
     };
     Ok(HttpConfig {
         graphql: GraphqlSettings {
@@ -149,7 +168,90 @@ pub fn http_config(args: &ServeArgs, profile: Profile) -> anyhow::Result<HttpCon
             .filter(|o| !o.is_empty())
             .collect(),
         persisted,
+        readiness_timeout: Duration::from_millis(args.readyz_timeout_ms),
+        public_metrics: args
+            .public_metrics
+            .unwrap_or(profile == Profile::Development && args.metrics_addr.is_none()),
+        operation_labels,
     })
+}
+
+/// The documents of a trusted-documents manifest (`{ "<sha256>": "<document>" }`), for their
+/// operation names.
+fn manifest_documents(path: &Path) -> anyhow::Result<Vec<String>> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("read trusted-documents manifest {}", path.display()))?;
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    Ok(manifest
+        .as_object()
+        .map(|entries| {
+            entries
+                .values()
+                .filter_map(|document| document.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// How `serve` reads connections: the timeouts, the cap and the shutdown deadline.
+pub fn connection_settings(args: &ServeArgs) -> ConnectionSettings {
+    ConnectionSettings {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
+        body_read_timeout: Duration::from_secs(args.body_read_timeout_secs),
+        max_connections: args.max_connections as usize,
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
+    }
+}
+
+/// What `serve` does to the database before it listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartUp {
+    /// The embedded default in development: migrate, and load the demo data into an empty
+    /// database so there is something to browse.
+    MigrateAndSeedDemo,
+    /// The embedded default in production: migrate; an empty database stays empty (the operator
+    /// creates the admin and invite codes with `create-admin` and `invite`).
+    Migrate,
+    /// An operator's database (`DATABASE_URL`): refuse to start with pending migrations, never
+    /// migrate or seed it behind the operator's back.
+    RequireMigrated,
+}
+
+impl StartUp {
+    /// The start-up for the embedded default or an operator's database, in `profile`.
+    pub fn new(embedded: bool, profile: Profile) -> Self {
+        match (embedded, profile) {
+            (false, _) => Self::RequireMigrated,
+            (true, Profile::Development) => Self::MigrateAndSeedDemo,
+            (true, Profile::Production) => Self::Migrate,
+        }
+    }
+
+    /// Brings `db` to where `serve` can start.
+    pub async fn prepare(self, db: &DatabaseConnection) -> anyhow::Result<()> {
+        match self {
+            Self::RequireMigrated => database::require_migrated(db).await,
+            Self::Migrate => {
+                database::migrate(db).await?;
+                if seed::is_empty(db).await? {
+                    tracing::info!(
+                        "the database is empty: create an admin with `patchbay create-admin` and \
+                         invite codes with `patchbay invite`"
+                    );
+                }
+                Ok(())
+            }
+            Self::MigrateAndSeedDemo => {
+                database::migrate(db).await?;
+                if seed::is_empty(db).await? {
+                    tracing::info!("first start: loading demo data");
+                    seed::seed(db, seed::Scale::Demo, false).await?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Token settings: the configured or generated secret and the configured lifetime.
@@ -247,32 +349,53 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let config = http_config(args, profile)?;
     let db = database::connect(&source.url(), args.db_pool_size).await?;
-    if source.is_embedded() {
-        database::migrate(&db).await?;
-        if seed::is_empty(&db).await? {
-            tracing::info!("first start: loading demo data");
-            seed::seed(&db, seed::Scale::Demo, false).await?;
-        }
-    } else {
-        database::require_migrated(&db).await?;
-    }
+    StartUp::new(source.is_embedded(), profile)
+        .prepare(&db)
+        .await?;
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
-    tracing::info!(
-        "Patchbay is serving GraphQL at http://{0}/graphql and GraphiQL at http://{0}/graphiql",
-        args.addr
-    );
+    let metrics_listener = match args.metrics_addr {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} for metrics"))?,
+        ),
+        None => None,
+    };
+    tracing::info!("{}", serving_message(args.addr, config.graphiql));
+    if let Some(addr) = args.metrics_addr {
+        tracing::info!("Prometheus metrics at http://{addr}/metrics");
+    }
     let pool = db.clone();
     let state = AppState::with_config(db, config, auth);
     let search_log = state.search_log.clone();
-    serve_until(
+    let settings = connection_settings(args);
+    // One signal stops both listeners.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut stop: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stop.wait_for(|stop| *stop).await;
+    };
+    let main = connections::serve(
         listener,
-        app(state),
-        shutdown_signal(),
-        Duration::from_secs(args.shutdown_timeout_secs),
-    )
-    .await?;
+        app(state.clone()),
+        stopped(stop_rx.clone()),
+        &settings,
+    );
+    match metrics_listener {
+        Some(metrics) => {
+            let metrics =
+                connections::serve(metrics, metrics_app(state), stopped(stop_rx), &settings);
+            let (main, metrics) = tokio::join!(main, metrics);
+            main?;
+            metrics?;
+        }
+        None => main.await?,
+    }
     if tokio::time::timeout(Duration::from_secs(5), search_log.flush())
         .await
         .is_err()
@@ -287,38 +410,31 @@ async fn serve(
     Ok(())
 }
 
+/// The start-up line: where GraphQL is, and GraphiQL only when it is served.
+pub fn serving_message(addr: SocketAddr, graphiql: bool) -> String {
+    if graphiql {
+        format!(
+            "Patchbay is serving GraphQL at http://{addr}/graphql and GraphiQL at http://{addr}/graphiql"
+        )
+    } else {
+        format!("Patchbay is serving GraphQL at http://{addr}/graphql")
+    }
+}
+
 /// Serves until `signal` resolves, then stops accepting and lets in-flight requests finish for
-/// at most `deadline`; requests still running then are dropped.
+/// at most `deadline`; requests still running then are dropped. The default connection settings
+/// apply otherwise (`connections::serve` takes them all).
 pub async fn serve_until(
     listener: TcpListener,
     router: axum::Router,
     signal: impl Future<Output = ()> + Send + 'static,
     deadline: Duration,
 ) -> anyhow::Result<()> {
-    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        signal.await;
-        tracing::info!("shutting down: finishing in-flight requests");
-        let _ = stopping_tx.send(());
-    });
-    let overdue = async move {
-        if stopping_rx.await.is_ok() {
-            tokio::time::sleep(deadline).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
+    let settings = ConnectionSettings {
+        shutdown_timeout: deadline,
+        ..ConnectionSettings::default()
     };
-    tokio::select! {
-        result = server.into_future() => result.context("server failed"),
-        () = overdue => {
-            tracing::warn!(deadline_secs = deadline.as_secs(), "shutdown deadline passed; dropping requests still running");
-            Ok(())
-        }
-    }
+    connections::serve(listener, router, signal, &settings).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

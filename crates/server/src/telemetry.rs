@@ -79,14 +79,58 @@ pub async fn request_context(
     response
 }
 
-/// Operation names become metric labels; past this many distinct names the rest count as
-/// `other`, so clients cannot blow up the metric's cardinality.
-const MAX_OPERATION_LABELS: usize = 200;
+/// Operation names become metric labels; without a list of known names, the first this many
+/// distinct names are labelled and the rest count as `other`, so clients cannot blow up the
+/// metric's cardinality.
+pub const MAX_OPERATION_LABELS: usize = 200;
+
+/// Which operation names get their own metric label (everything else is `other`).
+#[derive(Debug, Clone)]
+pub enum OperationLabels {
+    /// Only these: the trusted-documents manifest's operations and the configured ones. Clients
+    /// cannot add to them, so junk names never take a real operation's place.
+    Known(Arc<HashSet<String>>),
+    /// The first `n` distinct names seen (development without a list: convenient, but a client
+    /// sending `n` junk names first leaves later real operations unlabelled).
+    FirstCome(usize),
+}
+
+impl Default for OperationLabels {
+    fn default() -> Self {
+        Self::FirstCome(MAX_OPERATION_LABELS)
+    }
+}
+
+impl OperationLabels {
+    /// The names of the operations in `documents` (GraphQL documents; unparsable ones are
+    /// skipped), plus `extra`.
+    pub fn known<'a>(
+        documents: impl IntoIterator<Item = &'a str>,
+        extra: impl IntoIterator<Item = String>,
+    ) -> HashSet<String> {
+        use async_graphql::parser::types::DocumentOperations;
+        let mut names: HashSet<String> = extra
+            .into_iter()
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .collect();
+        for document in documents {
+            let Ok(doc) = async_graphql::parser::parse_query(document) else {
+                continue;
+            };
+            if let DocumentOperations::Multiple(ops) = &doc.operations {
+                names.extend(ops.keys().map(|name| name.to_string()));
+            }
+        }
+        names
+    }
+}
 
 /// The process-wide Prometheus recorder (installed once) and this app's label bookkeeping.
 #[derive(Clone)]
 pub struct Metrics {
     handle: Option<PrometheusHandle>,
+    labels: OperationLabels,
     seen_operations: Arc<Mutex<HashSet<String>>>,
 }
 
@@ -106,8 +150,14 @@ impl Drop for InFlight {
 }
 
 impl Metrics {
-    /// The global recorder, installed on first use (tests build many apps in one process).
+    /// The global recorder, installed on first use (tests build many apps in one process), with
+    /// the default (first-come) operation labels.
     pub fn global() -> Self {
+        Self::with_labels(OperationLabels::default())
+    }
+
+    /// The global recorder, labelling operations by `labels`.
+    pub fn with_labels(labels: OperationLabels) -> Self {
         static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
         let handle = HANDLE
             .get_or_init(|| {
@@ -127,6 +177,7 @@ impl Metrics {
             .clone();
         Self {
             handle,
+            labels,
             seen_operations: Arc::default(),
         }
     }
@@ -152,10 +203,15 @@ impl Metrics {
         if name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             return "other".into();
         }
+        let limit = match &self.labels {
+            OperationLabels::Known(known) if known.contains(name) => return name.to_owned(),
+            OperationLabels::Known(_) => return "other".into(),
+            OperationLabels::FirstCome(limit) => *limit,
+        };
         let Ok(mut seen) = self.seen_operations.lock() else {
             return "other".into();
         };
-        if seen.contains(name) || seen.len() < MAX_OPERATION_LABELS {
+        if seen.contains(name) || seen.len() < limit {
             seen.insert(name.to_owned());
             name.to_owned()
         } else {
@@ -195,5 +251,46 @@ pub async fn metrics_endpoint(State(state): State<AppState>) -> Response {
             "metrics recorder unavailable",
         )
             .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_labels_come_from_documents_and_the_list() {
+        let known = OperationLabels::known(
+            [
+                "query Home { creators { totalCount } }",
+                "mutation Follow($id: ID!) { followCreator(creatorId: $id) { id } } query Two { me { id } }",
+                "{ anonymous }",
+                "not graphql {",
+            ],
+            [" Extra ".to_owned(), String::new()],
+        );
+        let mut names: Vec<_> = known.into_iter().collect();
+        names.sort();
+        assert_eq!(names, ["Extra", "Follow", "Home", "Two"]);
+    }
+
+    #[test]
+    fn junk_names_do_not_take_known_operations_places() {
+        let known = OperationLabels::known(["query Real { a }"], []);
+        let metrics = Metrics::with_labels(OperationLabels::Known(Arc::new(known)));
+        for i in 0..(2 * MAX_OPERATION_LABELS) {
+            assert_eq!(metrics.operation_label(Some(&format!("Junk{i}"))), "other");
+        }
+        assert_eq!(metrics.operation_label(Some("Real")), "Real");
+        assert_eq!(metrics.operation_label(None), "anonymous");
+
+        // First come: bounded, and names seen before the flood keep their label.
+        let metrics = Metrics::with_labels(OperationLabels::FirstCome(3));
+        assert_eq!(metrics.operation_label(Some("Early")), "Early");
+        for i in 0..10 {
+            metrics.operation_label(Some(&format!("Junk{i}")));
+        }
+        assert_eq!(metrics.operation_label(Some("Early")), "Early");
+        assert_eq!(metrics.operation_label(Some("Late")), "other");
     }
 }

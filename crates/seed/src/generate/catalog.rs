@@ -1,10 +1,7 @@
-//! Creators, demo accounts (users, invite code, follows), source videos, transcript segments and
-//! key moments.
+//! Creators, demo accounts (users, follows), source videos, transcript segments and key moments.
 
 use entity::sea_orm_active_enums::{ChapterStatus, ContentType, ProcessingStatus, UserRole};
-use entity::{
-    creator_follows, creators, invite_codes, key_moments, source_videos, transcript_segments, users,
-};
+use entity::{creator_follows, creators, key_moments, source_videos, transcript_segments, users};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use serde_json::json;
@@ -75,8 +72,10 @@ pub(super) async fn creators(
     Ok(())
 }
 
-/// Demo accounts: an admin, a creator user linked to the first creator, a fan following a few
-/// creators, and the `WELCOME-PATCHBAY` invite code.
+/// Demo accounts: an admin, a creator user linked to the first creator, and a fan following a few
+/// creators. None of them can sign in (their password hash matches nothing), and no invite code is
+/// seeded: a code in the seed would be in the repository for anyone to register with on an
+/// instance started from the demo data (`patchbay invite` creates one when wanted).
 pub(super) async fn accounts(
     ctx: &Ctx<'_>,
     world: &mut World,
@@ -132,16 +131,6 @@ pub(super) async fn accounts(
         fan: fan.id,
     };
     report.users = insert_all(ctx.txn, vec![admin, creator, fan], ctx.progress).await?;
-
-    let invite = invite_codes::Model {
-        id: id(Kind::InviteCode, 0),
-        code: "WELCOME-PATCHBAY".to_owned(),
-        uses_remaining: 10,
-        created_by: Some(accounts.admin),
-        expires_at: None,
-        created_at: at(-1_100 * DAY),
-    };
-    report.invite_codes = insert_all(ctx.txn, vec![invite], ctx.progress).await?;
 
     let follows: Vec<creator_follows::Model> = world
         .creators

@@ -37,7 +37,7 @@ pub(crate) struct Sizes {
     pub(crate) posts: usize,
     pub(crate) pipeline_runs: usize,
     pub(crate) search_logs: usize,
-    /// Seed the admin, creator and fan accounts, the invite code and the fan's follows.
+    /// Seed the admin, creator and fan accounts and the fan's follows (never an invite code).
     pub(crate) accounts: bool,
 }
 
