@@ -1,6 +1,6 @@
 //! `search` and `popularSearches`.
 
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, connection::PageInfo};
 use chrono::{DateTime, Utc};
 use futures::future::try_join_all;
 use sea_orm::DatabaseConnection;
@@ -10,11 +10,12 @@ use crate::{
     error::ServiceError,
     ids::NodeKind,
     inputs::{SearchFilter, SearchOrder, SearchType},
-    pagination::{PageArgs, connection},
+    pagination::{PageArgs, Window, connection},
     services::{
         facets,
         search::{self, Search, SearchCache},
         search_log::{self, Entry, SearchLogWriter},
+        visibility::Scope,
     },
     types::{
         Node, PopularSearch, SearchConnection, SearchEdge, SearchResult, node::load_node, read,
@@ -54,48 +55,50 @@ impl SearchQuery {
         let window = args.window(None);
         let db = ctx.data::<DatabaseConnection>()?;
         let cache = ctx.data::<SearchCache>()?;
-        let results = search::run_cached(db, cache, &read(ctx)?.scope, &search, window).await?;
+        let scope = &read(ctx)?.scope;
+        let mut answer = search::run_cached(db, cache, scope, &search, window).await?;
+        let page = loop {
+            let page = load_page(ctx, window, &answer).await?;
+            if page.vanished == 0 || !answer.cached {
+                break page;
+            }
+            // A result of the cached answer is no longer visible: its total (and the other
+            // pages') would count it. Rank afresh; this happens at most once.
+            answer = search::rerun(db, cache, scope, &search, window).await?;
+        };
+        // A row hidden between the ranking and the loading is not counted either.
+        let total = answer.results.total.saturating_sub(page.vanished);
         if first_page {
+            // Only what everyone may see counts as found: the log feeds the public
+            // `popularSearches`, which must not publish what only an admin's search found.
+            let public = Scope::of(&Viewer::Anonymous);
+            let public_total = if scope.key() == public.key() {
+                total
+            } else {
+                search::run_cached(db, cache, &public, &search, window)
+                    .await?
+                    .results
+                    .total
+            };
             let writer = ctx.data::<SearchLogWriter>()?;
             writer
                 .record(Entry {
                     query: search.text.normalized.clone(),
-                    result_count: results.total,
+                    result_count: public_total,
                     user_id: ctx.data::<Viewer>()?.user().map(|u| u.id),
                     at: Utc::now().naive_utc(),
                 })
                 .await;
         }
-        // Cursors and page info as every other connection has them; nodes load in one batch per kind.
-        let page = connection(window, results.hits.clone(), Some(results.total), |hit| hit);
-        let nodes = try_join_all(
-            page.edges
-                .iter()
-                .map(|(_, hit)| load_node(ctx, node_kind(hit.kind), hit.id)),
-        )
-        .await?;
-        let edges: Vec<SearchEdge> = page
-            .edges
-            .into_iter()
-            .zip(nodes)
-            .filter_map(|((cursor, hit), node)| {
-                Some(SearchEdge {
-                    cursor,
-                    rank: hit.rank,
-                    snippets: hit.snippets,
-                    node: search_result(node?)?,
-                })
-            })
-            .collect();
         Ok(SearchConnection {
             page_info: page.page_info,
-            edges,
-            total_count: results.total,
+            edges: page.edges,
+            total_count: total,
         })
     }
 
     /// The queries searched most often since `since` (default: the last 7 days) that found
-    /// something, most frequent first.
+    /// something everyone may see, most frequent first.
     async fn popular_searches(
         &self,
         ctx: &Context<'_>,
@@ -114,6 +117,61 @@ impl SearchQuery {
             .map(PopularSearch)
             .collect())
     }
+}
+
+/// A page of results as the viewer gets them.
+struct LoadedPage {
+    page_info: PageInfo,
+    edges: Vec<SearchEdge>,
+    /// Results of the answer that did not load (hidden or deleted since they were ranked),
+    /// including, for a cached answer, the extra row that tells whether a next page exists.
+    vanished: u64,
+}
+
+/// Loads the nodes of `answer`'s page through the visibility-checked loaders (one batch per kind),
+/// with cursors and page info as every other connection has them.
+async fn load_page(
+    ctx: &Context<'_>,
+    window: Window,
+    answer: &search::Answer,
+) -> async_graphql::Result<LoadedPage> {
+    let hits = &answer.results.hits;
+    let limit = usize::try_from(window.limit).unwrap_or(usize::MAX);
+    // A cached answer's `hasNextPage` rests on the row after the page: check that one as well.
+    let extra = hits.get(limit).filter(|_| answer.cached);
+    let page = connection(window, hits.clone(), Some(answer.results.total), |hit| hit);
+    let mut nodes = try_join_all(
+        page.edges
+            .iter()
+            .map(|(_, hit)| hit)
+            .chain(extra)
+            .map(|hit| load_node(ctx, node_kind(hit.kind), hit.id)),
+    )
+    .await?;
+    let mut vanished = 0;
+    if extra.is_some() && nodes.pop().flatten().is_none() {
+        vanished += 1;
+    }
+    let mut edges = Vec::with_capacity(page.edges.len());
+    for ((cursor, hit), node) in page.edges.into_iter().zip(nodes) {
+        match node.and_then(search_result) {
+            Some(node) => edges.push(SearchEdge {
+                cursor,
+                rank: hit.rank,
+                snippets: hit.snippets,
+                node,
+            }),
+            None => vanished += 1,
+        }
+    }
+    let mut page_info = page.page_info;
+    page_info.start_cursor = edges.first().map(|e| e.cursor.clone());
+    page_info.end_cursor = edges.last().map(|e| e.cursor.clone());
+    Ok(LoadedPage {
+        page_info,
+        edges,
+        vanished,
+    })
 }
 
 fn node_kind(kind: SearchType) -> NodeKind {

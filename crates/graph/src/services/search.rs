@@ -413,22 +413,41 @@ impl HitRow {
     }
 }
 
-/// What a cached result depends on: who asks (as far as visibility goes), what and which page.
+/// What a search's cached pages depend on: who asks (as far as visibility goes) and what.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct CacheKey {
+struct SearchKey {
     scope: (bool, Option<Uuid>),
     tsquery: String,
     types: Vec<SearchType>,
     creator: Option<Uuid>,
     topic_category: Option<String>,
+}
+
+impl SearchKey {
+    fn new(scope: &Scope, search: &Search) -> Self {
+        Self {
+            scope: scope.key(),
+            tsquery: search.text.tsquery.clone(),
+            types: search.types.clone(),
+            creator: search.creator,
+            topic_category: search.topic_category.as_deref().map(str::to_lowercase),
+        }
+    }
+}
+
+/// What a cached result depends on: the search and which page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    search: SearchKey,
     window: Window,
 }
 
 /// Recent results of identical searches, kept for a short time: popular queries are asked over
 /// and over, and ranking every match is the expensive part of a search. Entries are per
-/// visibility scope (the public, each creator's curators, admins); the results' nodes are still
-/// loaded fresh through the visibility-checked loaders, so a row hidden meanwhile is left out
-/// (only `totalCount` may be stale, for at most the time-to-live). Each replica keeps its own.
+/// visibility scope (the public, each creator's curators, admins). The results' nodes are still
+/// loaded fresh through the visibility-checked loaders, and when one of them is gone (hidden or
+/// deleted since) the caller forgets the search's entries and runs it again ([`rerun`]), so the
+/// count never counts what the viewer no longer gets. Each replica keeps its own.
 pub struct SearchCache {
     ttl: Duration,
     entries: Mutex<LruCache<CacheKey, (Instant, Arc<Results>)>>,
@@ -473,6 +492,23 @@ impl SearchCache {
             .unwrap_or_else(|p| p.into_inner())
             .put(key, (Instant::now(), results));
     }
+
+    /// Forgets every cached page of `search` (all windows): when one page is stale, the totals
+    /// the others carry are too.
+    fn forget(&self, search: &SearchKey) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let stale: Vec<CacheKey> = entries
+            .iter()
+            .filter(|(key, _)| key.search == *search)
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in stale {
+            entries.pop(&key);
+        }
+    }
 }
 
 impl std::fmt::Debug for SearchCache {
@@ -483,6 +519,15 @@ impl std::fmt::Debug for SearchCache {
     }
 }
 
+/// Results of a search and where they come from.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The rows of the window (plus one when more follow) and the total.
+    pub results: Arc<Results>,
+    /// Whether they come from the cache (and may be up to one time-to-live old).
+    pub cached: bool,
+}
+
 /// [`run`] through `cache`: an identical search by the same scope within the time-to-live
 /// answers from memory.
 pub async fn run_cached(
@@ -491,21 +536,48 @@ pub async fn run_cached(
     scope: &Scope,
     search: &Search,
     window: Window,
-) -> ServiceResult<Arc<Results>> {
+) -> ServiceResult<Answer> {
     let key = CacheKey {
-        scope: scope.key(),
-        tsquery: search.text.tsquery.clone(),
-        types: search.types.clone(),
-        creator: search.creator,
-        topic_category: search.topic_category.as_deref().map(str::to_lowercase),
+        search: SearchKey::new(scope, search),
         window,
     };
     if let Some(results) = cache.get(&key) {
-        return Ok(results);
+        return Ok(Answer {
+            results,
+            cached: true,
+        });
     }
     let results = Arc::new(run(db, scope, search, window).await?);
     cache.put(key, results.clone());
-    Ok(results)
+    Ok(Answer {
+        results,
+        cached: false,
+    })
+}
+
+/// Runs `search` afresh after a cached answer turned out stale (one of its results is no longer
+/// visible): forgets every cached page of it for `scope` and caches the new results.
+pub async fn rerun(
+    db: &DatabaseConnection,
+    cache: &SearchCache,
+    scope: &Scope,
+    search: &Search,
+    window: Window,
+) -> ServiceResult<Answer> {
+    let search_key = SearchKey::new(scope, search);
+    cache.forget(&search_key);
+    let results = Arc::new(run(db, scope, search, window).await?);
+    cache.put(
+        CacheKey {
+            search: search_key,
+            window,
+        },
+        results.clone(),
+    );
+    Ok(Answer {
+        results,
+        cached: false,
+    })
 }
 
 #[cfg(test)]
@@ -530,6 +602,34 @@ mod tests {
                 "{bad}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn a_stale_search_is_forgotten_on_every_page_of_its_scope_only() {
+        let cache = SearchCache::new(10, Duration::from_secs(60));
+        let search = |q: &str| Search::new(q, None, &SearchFilter::default()).expect("valid");
+        let public = Scope::of(&crate::context::Viewer::Anonymous);
+        let admin = Scope::of(&crate::context::Viewer::User(crate::context::ViewerUser {
+            id: Uuid::new_v4(),
+            role: entity::sea_orm_active_enums::UserRole::Admin,
+            creator_id: None,
+        }));
+        let key = |scope: &Scope, q: &str, offset| CacheKey {
+            search: SearchKey::new(scope, &search(q)),
+            window: Window { offset, limit: 20 },
+        };
+        let keys = [
+            key(&public, "bass", 0),
+            key(&public, "bass", 20),
+            key(&admin, "bass", 0),
+            key(&public, "drums", 0),
+        ];
+        for k in &keys {
+            cache.put(k.clone(), Arc::new(Results::default()));
+        }
+        cache.forget(&SearchKey::new(&public, &search("bass")));
+        let kept: Vec<bool> = keys.iter().map(|k| cache.get(k).is_some()).collect();
+        assert_eq!(kept, [false, false, true, true]);
     }
 
     #[test]

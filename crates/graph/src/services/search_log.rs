@@ -4,7 +4,9 @@
 //! [`SearchLogWriter::record`] puts the row on a bounded queue (it waits only when the queue is full,
 //! which makes a database that cannot keep up slow searches down instead of dropping rows). One
 //! writer task per schema takes every row queued so far and inserts them with one statement; a
-//! failed insert is retried with backoff, so a database restart loses nothing. [`SearchLogWriter::flush`]
+//! failed insert is retried with backoff, so a database restart loses nothing, and a batch the
+//! database refuses for its values is split until only the rows at fault are left out (a NUL in a
+//! query, which PostgreSQL cannot store, is turned into a space before that). [`SearchLogWriter::flush`]
 //! waits until everything queued before it is written (graceful shutdown, tests). Every replica
 //! writes its own rows into the shared table, so `popularSearches` sees all of them.
 
@@ -35,7 +37,9 @@ const FINAL_ATTEMPTS: u32 = 5;
 pub struct Entry {
     /// The normalized query.
     pub query: String,
-    /// How many results it found.
+    /// How many results it finds for the public (anonymous visitors), whoever searched: this is
+    /// what `popularSearches` judges "found something" by, so a search that finds only what its
+    /// admin or curator may see is never published (`docs/decisions/0040-search.md`).
     pub result_count: u64,
     /// The signed-in user who searched, if any.
     pub user_id: Option<Uuid>,
@@ -153,37 +157,109 @@ fn is_transient(err: &DbErr) -> bool {
     }
 }
 
-/// Inserts `rows`, retrying with backoff: for as long as the failure is transient (a restarting
-/// or unreachable database) while the server runs, a few times otherwise (a refused statement
-/// does not become valid by waiting, and must not stall the rows queued behind it).
-async fn write_batch(db: &DatabaseConnection, rows: &[Entry], closing: bool) {
+/// The SQLSTATE of a database error, if `err` is one.
+fn sqlstate(err: &DbErr) -> Option<String> {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .map(|c| c.into_owned()),
+        _ => None,
+    }
+}
+
+/// Whether the database refused the rows' values rather than the statement: a data exception
+/// (class 22: a value out of range, an untranslatable character) or an integrity constraint
+/// (class 23). Only then can leaving rows out make the rest insertable.
+fn is_row_error(err: &DbErr) -> bool {
+    sqlstate(err).is_some_and(|code| code.starts_with("22") || code.starts_with("23"))
+}
+
+/// `query` as PostgreSQL can store it: a NUL (which no `text` value may hold) becomes a space,
+/// as any other separator between words would, spaces are collapsed again, and the result is cut
+/// to the column's 500 characters.
+fn storable_query(query: &str) -> String {
+    let query: String = if query.contains('\0') {
+        query
+            .replace('\0', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        query.to_owned()
+    };
+    query.chars().take(500).collect()
+}
+
+/// One insert statement for `rows`.
+fn insert(rows: &[Entry]) -> Statement {
     let payload = json!(
         rows.iter()
             .map(|r| json!({
-                "q": r.query.chars().take(500).collect::<String>(),
+                "q": storable_query(&r.query),
                 "n": i64::try_from(r.result_count).unwrap_or(i64::MAX).min(i64::from(i32::MAX)),
                 "u": r.user_id,
                 "t": r.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
             }))
             .collect::<Vec<_>>()
     );
-    let statement = Statement::from_sql_and_values(
+    Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO search_logs (query, result_count, user_id, created_at) \
          SELECT x.q, x.n, (SELECT u.id FROM users u WHERE u.id = x.u), x.t \
          FROM jsonb_to_recordset($1::jsonb) \
          AS x(q varchar(500), n integer, u uuid, t timestamp)",
         [payload.into()],
-    );
+    )
+}
+
+/// Inserts `rows`. A batch whose values the database refuses (a row it cannot store) is split in
+/// halves, each written on its own, down to single rows, so only the rows at fault are left out:
+/// one bad row costs about two statements per halving (some twenty for a full batch), never the
+/// other rows.
+async fn write_batch(db: &DatabaseConnection, rows: &[Entry], closing: bool) {
+    let mut dropped = 0usize;
+    // Parts still to write, the next one last.
+    let mut parts = vec![rows];
+    while let Some(part) = parts.pop() {
+        match write_part(db, part, closing).await {
+            Ok(()) => {}
+            Err(err) if part.len() > 1 && is_row_error(&err) => {
+                let (head, tail) = part.split_at(part.len() / 2);
+                parts.push(tail);
+                parts.push(head);
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, rows = part.len(),
+                    "the database refused search log rows; they are dropped");
+                dropped += part.len();
+            }
+        }
+    }
+    if dropped > 0 {
+        tracing::error!(
+            dropped,
+            written = rows.len() - dropped,
+            "search log rows lost"
+        );
+    }
+}
+
+/// Inserts `rows` with one statement, retrying with backoff: for as long as the failure is
+/// transient (a restarting or unreachable database) while the server runs, a few times otherwise
+/// (a refused statement does not become valid by waiting, and must not stall the rows queued
+/// behind it). A refusal of the rows' values is returned at once, for [`write_batch`] to split.
+async fn write_part(db: &DatabaseConnection, rows: &[Entry], closing: bool) -> Result<(), DbErr> {
+    let statement = insert(rows);
     let mut delay = Duration::from_millis(100);
     let mut attempt = 0u32;
     loop {
         attempt += 1;
         match db.execute_raw(statement.clone()).await {
-            Ok(_) => return,
+            Ok(_) => return Ok(()),
+            Err(err) if is_row_error(&err) => return Err(err),
             Err(err) if attempt >= FINAL_ATTEMPTS && (closing || !is_transient(&err)) => {
-                tracing::error!(error = %err, rows = rows.len(), "search log rows lost");
-                return;
+                return Err(err);
             }
             Err(err) => {
                 tracing::warn!(error = %err, rows = rows.len(), attempt,
@@ -230,4 +306,17 @@ pub async fn popular(
     ))
     .all(db)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_made_storable() {
+        assert_eq!(storable_query("reese\0bass"), "reese bass");
+        assert_eq!(storable_query("\0 reese \0\0 bass\0"), "reese bass");
+        assert_eq!(storable_query("déjà vu"), "déjà vu");
+        assert_eq!(storable_query(&"é".repeat(600)).chars().count(), 500);
+    }
 }

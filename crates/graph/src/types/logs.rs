@@ -124,7 +124,7 @@ impl SearchLog {
         &self.0.query
     }
 
-    /// How many results it found.
+    /// How many results it found for the public (anonymous visitors), whoever searched.
     async fn result_count(&self) -> i32 {
         self.0.result_count
     }
