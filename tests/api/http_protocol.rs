@@ -211,9 +211,10 @@ async fn limits_refuse_before_anything_executes() {
     );
     let costly = "{ creators(first: 100) { edges { node { techniquePages(first: 100) { edges { node { title } } } } } } }";
     let tokens = format!("{{ creators {{ {} }} }}", "totalCount ".repeat(6000));
+    // Inline fragments: identical fields (with their directives) are merged before counting.
     let directives = format!(
         "{{ creators {{ {} }} }}",
-        "totalCount @include(if: true) ".repeat(60)
+        "... @include(if: true) { totalCount } ".repeat(60)
     );
     for (query, code) in [
         (aliases, "TOO_MANY_ALIASES"),

@@ -10,6 +10,7 @@ mod creators;
 mod embedded;
 mod entities;
 mod follows;
+mod hardening_limits;
 mod http;
 mod http_auth;
 mod http_ops;

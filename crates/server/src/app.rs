@@ -17,7 +17,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
     graphiql,
-    graphql::{self, GraphqlSettings, documents::DocumentCache, persisted::PersistedQueries},
+    graphql::{
+        self, GraphqlSettings, documents::DocumentCache, persisted::PersistedQueries,
+        schema_index::SchemaIndex,
+    },
     telemetry::{self, Metrics, OperationLabels},
 };
 
@@ -79,6 +82,8 @@ pub struct AppState {
     pub persisted: Arc<PersistedQueries>,
     /// Parsed documents by query text.
     pub documents: Arc<DocumentCache>,
+    /// The schema's types and fields, for the checks around execution.
+    pub schema_index: Arc<SchemaIndex>,
     /// Prometheus metrics.
     pub metrics: Metrics,
     graphiql: bool,
@@ -113,8 +118,10 @@ impl AppState {
             config.schema,
             Some(search_log.clone()),
         );
+        let schema_index = Arc::new(SchemaIndex::from_sdl(&schema.sdl()));
         Self {
             schema,
+            schema_index,
             db,
             statements,
             settings: Arc::new(config.graphql),

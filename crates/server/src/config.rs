@@ -138,7 +138,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PATCHBAY_MAX_DEPTH", default_value_t = 15)]
     pub max_depth: usize,
 
-    /// Highest query cost: every field 1, times the first/last of the lists around it.
+    /// Highest query cost: a root field 50, every other field 1, times the list sizes around it.
     #[arg(long, env = "PATCHBAY_MAX_COST", default_value_t = 10_000)]
     pub max_cost: u64,
 

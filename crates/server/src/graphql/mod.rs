@@ -8,8 +8,10 @@
 
 pub mod documents;
 pub mod limits;
+pub mod normalize;
 pub mod persisted;
 pub mod protocol;
+pub mod schema_index;
 
 use std::{
     collections::BTreeMap,
@@ -297,7 +299,7 @@ async fn execute(
             if let Err(error) = limits::check_tokens(&query, &settings.limits) {
                 return refused(error.code(), error.to_string());
             }
-            match async_graphql::parser::parse_query(&query) {
+            match async_graphql::parser::parse_query(&query).map(normalize::normalize) {
                 Ok(doc) => {
                     state.documents.insert(&query, &doc);
                     doc
@@ -330,9 +332,13 @@ async fn execute(
         error.allow = Some("POST");
         return Err(error);
     }
-    if let Err(error) =
-        limits::check_document(&doc, operation.as_deref(), &variables, &settings.limits)
-    {
+    if let Err(error) = limits::check_document(
+        &doc,
+        operation.as_deref(),
+        &variables,
+        &state.schema_index,
+        &settings.limits,
+    ) {
         return Ok(request_error(
             media,
             error.code(),
