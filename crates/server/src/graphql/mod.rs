@@ -6,6 +6,7 @@
 //! GET-only-queries, depth/cost/aliases/directives, then the schema's own validation and execution
 //! under a timeout.
 
+pub mod bounded;
 pub mod documents;
 pub mod limits;
 pub mod normalize;
@@ -285,25 +286,30 @@ async fn execute(
             operation.clone(),
         ))
     };
-    let query = match state.persisted.resolve(params.query, &params.extensions) {
-        Ok(query) => query,
+    // Finding the document stores nothing; what it registers (APQ) is kept only below, once
+    // every check passed.
+    let found = state.persisted.lookup(
+        params.query,
+        &params.extensions,
+        params.document_id.as_deref(),
+    );
+    let (query, registration) = match found {
+        Ok(found) => (found.query, found.registration),
         Err(PersistedError::Missing) => {
             return Err(HttpError::bad_request("the request has no `query`"));
         }
         Err(error) => return refused(error.code(), error.to_string()),
     };
-    // A document seen before already passed the token limit and parsed.
-    let doc = match state.documents.get(&query) {
-        Some(doc) => doc,
+    // A document seen before already passed every check once (they still run below, except the
+    // token limit and parse).
+    let (doc, cached) = match state.documents.get(&query) {
+        Some(doc) => (doc, true),
         None => {
             if let Err(error) = limits::check_tokens(&query, &settings.limits) {
                 return refused(error.code(), error.to_string());
             }
             match async_graphql::parser::parse_query(&query).map(normalize::normalize) {
-                Ok(doc) => {
-                    state.documents.insert(&query, &doc);
-                    doc
-                }
+                Ok(doc) => (doc, false),
                 Err(error) => return refused("GRAPHQL_PARSE_FAILED", error.to_string()),
             }
         }
@@ -347,6 +353,12 @@ async fn execute(
             operation,
         ));
     }
+    // Every limit passed: the document and its APQ registration may be kept once the executor's
+    // validation passes too (below).
+    let keep = (!cached)
+        .then(|| state.documents.prepare(&request.query, &doc))
+        .flatten();
+    let registration = registration.map(|r| (r, request.query.clone()));
     request.set_parsed_query(doc);
     if !settings.introspection {
         request = request.disable_introspection();
@@ -377,6 +389,14 @@ async fn execute(
     let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
+    if !is_request_error {
+        if let Some(keep) = keep {
+            state.documents.insert(keep);
+        }
+        if let Some((registration, text)) = registration {
+            state.persisted.register(registration, text);
+        }
+    }
     let errors: Vec<Value> = response
         .errors
         .into_iter()

@@ -67,6 +67,9 @@ impl MediaType {
 pub struct Params {
     /// The document text (absent with a persisted-query hash).
     pub query: Option<String>,
+    /// A persisted document's identifier: the GraphQL-over-HTTP `documentId` (or Relay's
+    /// `doc_id`), resolved in `persisted.rs`.
+    pub document_id: Option<String>,
     /// Which operation of the document to run.
     pub operation_name: Option<String>,
     /// Variable values.
@@ -93,8 +96,19 @@ impl Params {
             Some(Value::String(s)) => Some(s),
             Some(_) => return Err(HttpError::bad_request("`operationName` must be a string")),
         };
+        let mut document_id = None;
+        for key in DOCUMENT_ID_KEYS {
+            match object.remove(key) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(id)) => set_document_id(&mut document_id, id)?,
+                Some(_) => {
+                    return Err(HttpError::bad_request(format!("`{key}` must be a string")));
+                }
+            }
+        }
         Ok(Self {
             query,
+            document_id,
             operation_name,
             variables: object_param(object.remove("variables"), "variables")?,
             extensions: object_param(object.remove("extensions"), "extensions")?,
@@ -108,6 +122,9 @@ impl Params {
             match key.as_ref() {
                 "query" => params.query = Some(value.into_owned()),
                 "operationName" => params.operation_name = Some(value.into_owned()),
+                key if DOCUMENT_ID_KEYS.contains(&key) => {
+                    set_document_id(&mut params.document_id, value.into_owned())?;
+                }
                 "variables" | "extensions" => {
                     let parsed: Value = serde_json::from_str(&value).map_err(|_| {
                         HttpError::bad_request(format!("`{key}` must be JSON text"))
@@ -123,6 +140,22 @@ impl Params {
             }
         }
         Ok(params)
+    }
+}
+
+/// The names a persisted document's identifier goes by: the GraphQL-over-HTTP spec's and Relay's.
+const DOCUMENT_ID_KEYS: [&str; 2] = ["documentId", "doc_id"];
+
+/// Records a document identifier; two that differ are a malformed request.
+fn set_document_id(slot: &mut Option<String>, id: String) -> Result<(), HttpError> {
+    match slot {
+        Some(existing) if *existing != id => Err(HttpError::bad_request(
+            "`documentId` and `doc_id` name different documents",
+        )),
+        _ => {
+            *slot = Some(id);
+            Ok(())
+        }
     }
 }
 
@@ -350,5 +383,23 @@ mod tests {
         assert_eq!(p.variables["x"], json!(1));
         assert!(matches!(parse_body(b"[{}]", 0), Err(e) if e.code == "BATCHING_DISABLED"));
         assert!(matches!(parse_body(b"{ \"not", 0), Err(e) if e.status == 400));
+    }
+
+    #[test]
+    fn document_ids_in_both_spellings() {
+        let p = Params::from_json(json!({"documentId": "sha256:ab"})).unwrap();
+        assert_eq!(p.document_id.as_deref(), Some("sha256:ab"));
+        let p = Params::from_json(json!({"doc_id": "ab", "variables": {"x": 1}})).unwrap();
+        assert_eq!(p.document_id.as_deref(), Some("ab"));
+        let p = Params::from_json(json!({"documentId": "ab", "doc_id": "ab"})).unwrap();
+        assert_eq!(p.document_id.as_deref(), Some("ab"));
+        assert!(Params::from_json(json!({"documentId": "ab", "doc_id": "cd"})).is_err());
+        assert!(Params::from_json(json!({"documentId": 1})).is_err());
+        let p = Params::from_query_string("documentId=sha256%3Aab&operationName=Q").unwrap();
+        assert_eq!(p.document_id.as_deref(), Some("sha256:ab"));
+        assert_eq!(p.operation_name.as_deref(), Some("Q"));
+        let p = Params::from_query_string("doc_id=ab").unwrap();
+        assert_eq!(p.document_id.as_deref(), Some("ab"));
+        assert!(Params::from_query_string("doc_id=ab&documentId=cd").is_err());
     }
 }
