@@ -1,6 +1,7 @@
 // Runs every operation against a running server (PATCHBAY_URL, default http://127.0.0.1:8000)
 // with the demo data and checks the answers; exits non-zero on the first wrong one.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   CreatorPageDocument,
   FollowDocument,
@@ -20,24 +21,38 @@ const client = patchbayClient(endpoint);
 
 const home = await client.request(HomeCreatorsDocument, { first: 5 });
 assert.ok(home.creators.totalCount > 0, 'home: creators exist');
-assert.ok(home.creators.nodes.length > 0 && home.creators.nodes.length <= 5, 'home: page size');
-const slug = home.creators.nodes[0].slug;
+const creators = home.creators.edges.map((e) => e.node);
+assert.ok(creators.length > 0 && creators.length <= 5, 'home: page size');
+assert.ok(home.creators.edges.every((e) => e.cursor.length > 0), 'home: every edge has a cursor');
+const slug = creators[0].slug;
+
+// The next page starts after the last cursor and shares no creator with the first.
+if (home.creators.pageInfo.hasNextPage) {
+  const next = await client.request(HomeCreatorsDocument, { first: 5, after: home.creators.pageInfo.endCursor });
+  const firstIds = new Set(creators.map((c) => c.id));
+  assert.ok(next.creators.edges.length > 0, 'home: a second page');
+  assert.ok(next.creators.edges.every((e) => !firstIds.has(e.node.id)), 'home: pages do not overlap');
+}
 
 const creatorPage = await client.request(CreatorPageDocument, { slug, first: 3 });
 assert.equal(creatorPage.creator?.slug, slug, 'creator page: the creator asked for');
-const pages = creatorPage.creator?.techniquePages.nodes ?? [];
+assert.equal(creatorPage.creator?.id, creators[0].id, 'creator page: the same id as on the home screen');
+const pages = creatorPage.creator?.techniquePages.edges.map((e) => e.node) ?? [];
 assert.ok(pages.length > 0, 'creator page: technique pages');
 
 const technique = await client.request(TechniquePageDocument, { slug: pages[0].slug });
 assert.equal(technique.techniquePage?.slug, pages[0].slug, 'technique page by slug');
 assert.equal(technique.techniquePage?.creator.slug, slug, 'technique page: its creator');
+assert.equal(technique.techniquePage?.id, pages[0].id, 'technique page: the same id as in the list');
+assert.equal(technique.techniquePage?.creator.id, creatorPage.creator?.id, 'technique page: its creator\'s id');
 
 const tagName = technique.techniquePage?.tags[0]?.name;
 assert.ok(tagName, 'technique page: has a tag');
 const tag = await client.request(TagPageDocument, { name: tagName, first: 100 });
 assert.equal(tag.tag?.name, tagName, 'tag page: the tag asked for');
+assert.equal(tag.tag?.id, technique.techniquePage?.tags[0]?.id, 'tag page: the same id as on the technique page');
 assert.ok(
-  tag.tag?.techniquePages.nodes.some((p) => p.slug === pages[0].slug),
+  tag.tag?.techniquePages.edges.some((e) => e.node.id === pages[0].id),
   'tag page: lists the technique page carrying it',
 );
 
@@ -92,4 +107,33 @@ for (let attempt = 0; attempt < 50 && !popular.includes(normalized); attempt++) 
 }
 assert.ok(popular.includes(normalized), `popular searches: "${typed}" is listed`);
 
-console.log('TypeScript client: 11 operations answered as expected');
+// Persisted documents: an operation of the generated manifest by its id alone, as the
+// GraphQL-over-HTTP spec's `documentId` (POST) and Relay's `doc_id` (GET). A server run with
+// `--trusted-documents` knows it already; one with APQ learns it from the id sent with the text.
+const manifest: Record<string, string> = JSON.parse(
+  readFileSync(new URL('../src/generated/persisted-documents.json', import.meta.url), 'utf8'),
+);
+const persisted = Object.entries(manifest).find(([, text]) => text.startsWith('query HomeCreators'));
+assert.ok(persisted, 'the manifest holds HomeCreators');
+const [hash, text] = persisted;
+const variables = { first: 1 };
+const postJson = async (body: object) => {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify(body),
+  });
+  return response.json();
+};
+let byId = await postJson({ documentId: `sha256:${hash}`, variables });
+if (byId.errors?.[0]?.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND') {
+  byId = await postJson({ documentId: `sha256:${hash}`, query: text, variables });
+}
+assert.equal(byId.data?.creators.edges.length, 1, `documentId with the text: ${JSON.stringify(byId)}`);
+byId = await postJson({ documentId: `sha256:${hash}`, variables });
+assert.equal(byId.data?.creators.edges[0].node.id, creators[0].id, `documentId alone: ${JSON.stringify(byId)}`);
+const query = new URLSearchParams({ doc_id: hash, variables: JSON.stringify(variables) });
+const viaGet = await (await fetch(`${endpoint}?${query}`, { headers: { accept: 'application/graphql-response+json' } })).json();
+assert.equal(viaGet.data?.creators.edges[0].node.id, creators[0].id, `doc_id over GET: ${JSON.stringify(viaGet)}`);
+
+console.log('TypeScript client: 11 operations and a persisted document answered as expected');
