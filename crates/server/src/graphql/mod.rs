@@ -3,13 +3,16 @@
 //! Order of checks, cheapest first, and nothing executes until all pass: method and media types,
 //! body size (before reading it whole), JSON shape, persisted-query lookup, token count (before
 //! parsing) and parse (both skipped for a document parsed before, see [`documents`]),
-//! GET-only-queries, depth/cost/aliases/directives, then the schema's own validation and execution
-//! under a timeout.
+//! GET-only-queries, argument values ([`input`]), depth/cost/aliases/directives, then the schema's
+//! own validation and execution under a timeout. A response with field errors gets the nulls the
+//! executor leaves out ([`nulls`]).
 
 pub mod bounded;
 pub mod documents;
+pub mod input;
 pub mod limits;
 pub mod normalize;
+pub mod nulls;
 pub mod persisted;
 pub mod protocol;
 pub mod schema_index;
@@ -17,6 +20,7 @@ pub mod schema_index;
 use std::{
     collections::BTreeMap,
     net::SocketAddr,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -302,8 +306,10 @@ async fn execute(
     };
     // A document seen before already passed every check once (they still run below, except the
     // token limit and parse).
-    let (doc, cached) = match state.documents.get(&query) {
-        Some(doc) => (doc, true),
+    // The cache's tree is also kept (shared) for repairing a response with field errors.
+    let shared = state.documents.get_shared(&query);
+    let (doc, cached) = match shared.as_deref() {
+        Some(doc) => (doc.clone(), true),
         None => {
             if let Err(error) = limits::check_tokens(&query, &settings.limits) {
                 return refused(error.code(), error.to_string());
@@ -338,6 +344,21 @@ async fn execute(
         error.allow = Some("POST");
         return Err(error);
     }
+    // Argument values the executor would refuse (or PostgreSQL fail on) are the client's error,
+    // refused before the limits size anything by them.
+    if let Err(refused) = input::check_nul(&doc, &variables).and_then(|()| {
+        input::check_arguments(&doc, operation.as_deref(), &variables, &state.schema_index)
+    }) {
+        tracing::debug!(request_id = %request_id, argument = %refused.argument, "input refused");
+        return Ok(Executed {
+            status: match media {
+                MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+                MediaType::Json => StatusCode::OK,
+            },
+            body: to_json(&json!({ "errors": [refused.to_error(request_id)] })),
+            outcome: Outcome::new(operation, graph::error::codes::BAD_USER_INPUT),
+        });
+    }
     if let Err(error) = limits::check_document(
         &doc,
         operation.as_deref(),
@@ -359,6 +380,13 @@ async fn execute(
         .then(|| state.documents.prepare(&request.query, &doc))
         .flatten();
     let registration = registration.map(|r| (r, request.query.clone()));
+    // The executed document for after execution: the cache's tree or the one about to be kept;
+    // only a text too long to keep costs a copy.
+    let shared = match (shared, &keep) {
+        (Some(doc), _) => doc,
+        (None, Some(keep)) => Arc::clone(keep.doc()),
+        (None, None) => Arc::new(doc.clone()),
+    };
     request.set_parsed_query(doc);
     if !settings.introspection {
         request = request.disable_introspection();
@@ -373,7 +401,7 @@ async fn execute(
         state.schema.execute(request).instrument(span),
     )
     .await;
-    let Ok(response) = executed else {
+    let Ok(mut response) = executed else {
         return Ok(Executed {
             status: StatusCode::SERVICE_UNAVAILABLE,
             body: error_json(
@@ -397,10 +425,21 @@ async fn execute(
             state.persisted.register(registration, text);
         }
     }
+    // The executor leaves a failed field out instead of null and propagates nothing: repaired
+    // here, only when some field failed (see `nulls`).
+    if !is_request_error && response.errors.iter().any(|e| !e.path.is_empty()) {
+        nulls::apply(
+            &mut response.data,
+            &response.errors,
+            &shared,
+            operation.as_deref(),
+            &state.schema_index,
+        );
+    }
     let errors: Vec<Value> = response
         .errors
         .into_iter()
-        .map(|error| mask(error, is_request_error, request_id))
+        .map(|error| mask(error, is_request_error, &shared, request_id))
         .collect();
     let result = if errors.is_empty() {
         "ok"
@@ -425,10 +464,17 @@ async fn execute(
     })
 }
 
-/// Gives every error an `extensions.code`; an execution error without one is an unexpected
-/// internal failure: logged with its cause, shown as `internal error`. Internal errors carry the
-/// request id.
-fn mask(error: ServerError, is_request_error: bool, request_id: &str) -> Value {
+/// Gives every error an `extensions.code`. An execution error without one is either the
+/// executor's refusal of an argument value (located at that value in `doc`: `BAD_USER_INPUT`
+/// naming the argument, logged at debug, since the client caused it) or an unexpected internal
+/// failure: logged with its cause, shown as `internal error`. Internal errors carry the request
+/// id.
+fn mask(
+    error: ServerError,
+    is_request_error: bool,
+    doc: &ExecutableDocument,
+    request_id: &str,
+) -> Value {
     let code = error
         .extensions
         .as_ref()
@@ -438,9 +484,20 @@ fn mask(error: ServerError, is_request_error: bool, request_id: &str) -> Value {
             _ => None,
         });
     let mut value = serde_json::to_value(&error).unwrap_or_else(|_| json!({}));
+    let argument = match (&code, is_request_error) {
+        (None, false) => error
+            .locations
+            .first()
+            .and_then(|pos| input::argument_at(doc, *pos)),
+        _ => None,
+    };
     let code = match code {
         Some(code) => code,
         None if is_request_error => "GRAPHQL_VALIDATION_FAILED".to_owned(),
+        None if argument.is_some() => {
+            tracing::debug!(request_id = %request_id, error = %error.message, "argument refused");
+            graph::error::codes::BAD_USER_INPUT.to_owned()
+        }
         None => {
             tracing::error!(request_id = %request_id, error = %error.message, "unexpected error");
             value["message"] = json!("internal error");
@@ -455,6 +512,9 @@ fn mask(error: ServerError, is_request_error: bool, request_id: &str) -> Value {
         if let Some(ext) = ext {
             if code == graph::error::codes::INTERNAL {
                 ext.insert("requestId".into(), json!(request_id));
+            }
+            if let Some(argument) = argument {
+                ext.insert("argument".into(), json!(argument));
             }
             ext.insert("code".into(), json!(code));
         }
@@ -487,5 +547,53 @@ mod tests {
             Some(OperationType::Mutation)
         );
         assert_eq!(operation_type(&doc, None), None);
+    }
+
+    /// The levels of the events logged while `f` runs.
+    fn logged_levels(f: impl FnOnce()) -> Vec<tracing::Level> {
+        use std::sync::Mutex;
+        use tracing_subscriber::layer::SubscriberExt;
+
+        struct Levels(Arc<Mutex<Vec<tracing::Level>>>);
+        impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Levels {
+            fn on_event(
+                &self,
+                event: &tracing::Event<'_>,
+                _: tracing_subscriber::layer::Context<'_, S>,
+            ) {
+                self.0.lock().unwrap().push(*event.metadata().level());
+            }
+        }
+        let levels = Arc::new(Mutex::new(Vec::new()));
+        let subscriber = tracing_subscriber::registry().with(Levels(levels.clone()));
+        tracing::subscriber::with_default(subscriber, f);
+        levels.lock().unwrap().clone()
+    }
+
+    #[test]
+    fn a_refused_argument_value_is_bad_user_input_logged_at_debug_only() {
+        let doc =
+            async_graphql::parser::parse_query("{ tags(limit: 2147483648) { name } }").unwrap();
+        let at = |column| async_graphql::Pos { line: 1, column };
+        let error = |column| {
+            let mut error = ServerError::new("Failed to parse \"Int\"", Some(at(column)));
+            error.path = vec![async_graphql::PathSegment::Field("tags".into())];
+            error
+        };
+        let mut masked = Value::Null;
+        // Located at the argument's value: the client's error.
+        let levels = logged_levels(|| masked = mask(error(15), false, &doc, "req-1"));
+        assert_eq!(masked["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(masked["extensions"]["argument"], "limit");
+        assert_eq!(masked["message"], "Failed to parse \"Int\"");
+        assert!(
+            levels.iter().all(|l| *l >= tracing::Level::DEBUG),
+            "{levels:?}"
+        );
+        // Located at the field: an unexpected failure, logged as one.
+        let levels = logged_levels(|| masked = mask(error(3), false, &doc, "req-1"));
+        assert_eq!(masked["extensions"]["code"], "INTERNAL_SERVER_ERROR");
+        assert_eq!(masked["extensions"]["requestId"], "req-1");
+        assert_eq!(levels, [tracing::Level::ERROR]);
     }
 }
