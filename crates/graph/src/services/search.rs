@@ -547,7 +547,18 @@ pub async fn run_cached(
             cached: true,
         });
     }
-    let results = Arc::new(run(db, scope, search, window).await?);
+    run_and_cache(db, cache, scope, search, key).await
+}
+
+/// Ranks `key`'s search afresh and caches the results under `key`.
+async fn run_and_cache(
+    db: &DatabaseConnection,
+    cache: &SearchCache,
+    scope: &Scope,
+    search: &Search,
+    key: CacheKey,
+) -> ServiceResult<Answer> {
+    let results = Arc::new(run(db, scope, search, key.window).await?);
     cache.put(key, results.clone());
     Ok(Answer {
         results,
@@ -566,18 +577,11 @@ pub async fn rerun(
 ) -> ServiceResult<Answer> {
     let search_key = SearchKey::new(scope, search);
     cache.forget(&search_key);
-    let results = Arc::new(run(db, scope, search, window).await?);
-    cache.put(
-        CacheKey {
-            search: search_key,
-            window,
-        },
-        results.clone(),
-    );
-    Ok(Answer {
-        results,
-        cached: false,
-    })
+    let key = CacheKey {
+        search: search_key,
+        window,
+    };
+    run_and_cache(db, cache, scope, search, key).await
 }
 
 #[cfg(test)]

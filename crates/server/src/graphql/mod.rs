@@ -259,12 +259,27 @@ fn request_error(
     request_id: &str,
     operation: Option<String>,
 ) -> Executed {
+    request_error_body(
+        media,
+        code,
+        error_json(code, message, request_id),
+        operation,
+    )
+}
+
+/// [`request_error`] with a body of its own (errors carrying more than a code and a message).
+fn request_error_body(
+    media: MediaType,
+    code: &'static str,
+    body: Vec<u8>,
+    operation: Option<String>,
+) -> Executed {
     Executed {
         status: match media {
             MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
             MediaType::Json => StatusCode::OK,
         },
-        body: error_json(code, message, request_id),
+        body,
         outcome: Outcome::new(operation, code),
     }
 }
@@ -350,14 +365,12 @@ async fn execute(
         input::check_arguments(&doc, operation.as_deref(), &variables, &state.schema_index)
     }) {
         tracing::debug!(request_id = %request_id, argument = %refused.argument, "input refused");
-        return Ok(Executed {
-            status: match media {
-                MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
-                MediaType::Json => StatusCode::OK,
-            },
-            body: to_json(&json!({ "errors": [refused.to_error(request_id)] })),
-            outcome: Outcome::new(operation, graph::error::codes::BAD_USER_INPUT),
-        });
+        return Ok(request_error_body(
+            media,
+            graph::error::codes::BAD_USER_INPUT,
+            to_json(&json!({ "errors": [refused.to_error(request_id)] })),
+            operation,
+        ));
     }
     if let Err(error) = limits::check_document(
         &doc,
