@@ -1,5 +1,8 @@
-//! The authorization matrix: every mutation and restricted field, run as each kind of viewer, with
-//! the exact outcome of every cell. Later issues add their rows to `rows()`.
+//! The authorization matrix: every mutation and every root field or type field that needs a right
+//! (`services::permissions::Permission`), run as each kind of viewer, with the exact outcome of
+//! every cell. Signed out is `UNAUTHENTICATED` everywhere, admin lists included; signed in
+//! without the right is `FORBIDDEN`; fields hidden rather than refused are `null`. Later issues
+//! add their rows to `rows()`.
 //!
 //! Each row runs in a fresh database with the same cast (see [`Cast`]); the viewers run in
 //! [`ACTORS`] order, so a refused attempt can never hide a change made by an earlier cell.
@@ -177,6 +180,56 @@ fn rows() -> Vec<Row> {
             query: "{ inviteCodes { totalCount } }",
             path: "inviteCodes",
             expect: admin_only(),
+        },
+        Row {
+            name: "query contentReports",
+            query: "{ contentReports { totalCount } }",
+            path: "contentReports",
+            expect: admin_only(),
+        },
+        Row {
+            name: "query searchLogs",
+            query: "{ searchLogs { totalCount } }",
+            path: "searchLogs",
+            expect: admin_only(),
+        },
+        Row {
+            name: "query emailDigestLogs",
+            query: "{ emailDigestLogs { totalCount } }",
+            path: "emailDigestLogs",
+            expect: admin_only(),
+        },
+        Row {
+            name: "query chatUsageLogs",
+            query: "{ chatUsageLogs { totalCount } }",
+            path: "chatUsageLogs",
+            expect: admin_only(),
+        },
+        Row {
+            name: "node(id:) of an invite code (hidden, not refused)",
+            query: "{ node(id: \"{code}\") { id } }",
+            path: "node",
+            expect: [
+                Data(Value::Null),
+                Data(Value::Null),
+                Data(Value::Null),
+                Ok,
+                Err(UNAUTH),
+                Err(UNAUTH),
+            ],
+        },
+        Row {
+            name: "User.email of another user through node(id:) (hidden, not refused)",
+            query: "{ node(id: \"{fan}\") { ... on User { email } } }",
+            path: "node",
+            expect: [
+                Data(Value::Null),
+                Data(Value::Null),
+                Data(Value::Null),
+                Data(json!({ "email": "fan@m.test" })),
+                Err(UNAUTH),
+                Err(UNAUTH),
+            ],
         },
         Row {
             name: "User.email of self (me)",

@@ -114,7 +114,8 @@ async fn a_non_null_field_nulls_its_nearest_nullable_parent() {
 #[tokio::test]
 async fn a_failed_non_null_root_field_nulls_data() {
     let (router, _) = router().await;
-    // contentReports is a non-null root field an anonymous viewer may not read.
+    // contentReports is a non-null root field an anonymous viewer may not read (signed out:
+    // UNAUTHENTICATED, issue 12's one permission gate; it was FORBIDDEN).
     let (status, body) = ask(
         &router,
         "{ contentReports { totalCount } creators(first: 1) { totalCount } }",
@@ -128,7 +129,7 @@ async fn a_failed_non_null_root_field_nulls_data() {
     assert_eq!(body["data"], Value::Null);
     assert_eq!(
         paths_and_codes(&body),
-        [(json!(["contentReports"]), json!("FORBIDDEN"))]
+        [(json!(["contentReports"]), json!("UNAUTHENTICATED"))]
     );
 
     let (status, body) = ask(

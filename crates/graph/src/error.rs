@@ -1,15 +1,19 @@
 //! The one boundary between domain errors and GraphQL errors.
 //!
-//! Services return [`ServiceError`]; resolvers use `?`, which converts through
-//! `From<ServiceError> for async_graphql::Error`. That conversion sets a stable `extensions.code`
-//! and, for internal failures, logs the cause once with an error id and shows the client only
-//! `internal error` and that id.
-
-use std::sync::Arc;
+//! Services return [`ServiceError`] (defined GraphQL-free in `services::error`, re-exported
+//! here); resolvers use `?`, which converts through `From<ServiceError> for
+//! async_graphql::Error`. That conversion sets a stable `extensions.code` and, for server faults
+//! (database, batched load, token signing, password hashing, broken invariant), logs the cause
+//! once with an error id and shows the client only `internal error` and that id. The HTTP
+//! handler converts authentication failures through the same conversion ([`rejection`]).
 
 use async_graphql::ErrorExtensions;
-use sea_orm::{DbErr, SqlErr};
 use uuid::Uuid;
+
+pub use crate::services::error::{
+    InternalError, LoadError, ServiceError, ServiceResult, UNIQUE_CONSTRAINTS, conflict_field,
+    violated_constraint,
+};
 
 /// Stable values of `extensions.code`.
 pub mod codes {
@@ -27,80 +31,6 @@ pub mod codes {
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     /// A failure on the server's side; `extensions.errorId` finds it in the log.
     pub const INTERNAL: &str = "INTERNAL_SERVER_ERROR";
-}
-
-/// What can go wrong in a service.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// An argument is invalid.
-    #[error("{message}")]
-    Invalid {
-        /// The argument or input field at fault.
-        argument: String,
-        /// What is wrong with it, for a person.
-        message: String,
-    },
-    /// No such thing (or not visible to the viewer).
-    #[error("{0} not found")]
-    NotFound(&'static str),
-    /// The viewer may not do this.
-    #[error("{0}")]
-    Forbidden(String),
-    /// No valid identity where one is needed.
-    #[error("{0}")]
-    Unauthenticated(String),
-    /// A unique value is already taken.
-    #[error("{field} is already taken")]
-    Conflict {
-        /// The field whose value is taken.
-        field: String,
-    },
-    /// Too many attempts.
-    #[error("too many attempts, try again in {retry_after_secs} s")]
-    RateLimited {
-        /// Seconds until a new attempt may succeed.
-        retry_after_secs: u64,
-    },
-    /// The database failed.
-    #[error(transparent)]
-    Db(#[from] DbErr),
-    /// Something else failed on the server's side (e.g. password hashing); logged, then masked.
-    #[error("{0}")]
-    Internal(String),
-    /// A batched load failed (the database error is shared by every key of the batch).
-    #[error(transparent)]
-    Load(#[from] LoadError),
-}
-
-impl ServiceError {
-    /// An invalid-argument error.
-    pub fn invalid(argument: &str, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            argument: argument.to_owned(),
-            message: message.into(),
-        }
-    }
-
-    /// Maps a unique-constraint violation to [`ServiceError::Conflict`] on `field`; other errors pass.
-    pub fn conflict_on(field: &str) -> impl Fn(DbErr) -> Self + '_ {
-        move |err| match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Self::Conflict {
-                field: field.to_owned(),
-            },
-            _ => Self::Db(err),
-        }
-    }
-}
-
-/// A database error shared by all keys of one DataLoader batch (loaders need `Clone` errors).
-#[derive(Clone, Debug, thiserror::Error)]
-#[error(transparent)]
-pub struct LoadError(#[from] Arc<DbErr>);
-
-impl From<DbErr> for LoadError {
-    fn from(err: DbErr) -> Self {
-        Self(Arc::new(err))
-    }
 }
 
 impl From<ServiceError> for async_graphql::Error {
@@ -130,9 +60,13 @@ impl From<ServiceError> for async_graphql::Error {
                     ext.set("retryAfterSeconds", retry_after_secs);
                 })
             }
-            ServiceError::Db(_) | ServiceError::Load(_) | ServiceError::Internal(_) => {
-                internal(&err)
-            }
+            // Built as `ServiceError::Db(..)` by hand, a known unique violation is still a
+            // conflict: the constraint table decides, wherever the error was made.
+            ServiceError::Db(db) => match ServiceError::from(db) {
+                conflict @ ServiceError::Conflict { .. } => conflict.into(),
+                other => internal(&other),
+            },
+            ServiceError::Load(_) | ServiceError::Internal(_) => internal(&err),
         }
     }
 }
@@ -147,11 +81,82 @@ pub fn internal(cause: &dyn std::error::Error) -> async_graphql::Error {
     })
 }
 
-/// Result of a service call.
-pub type ServiceResult<T> = Result<T, ServiceError>;
+/// The GraphQL response sent instead of executing a request whose credentials could not be
+/// checked: `UNAUTHENTICATED` for invalid ones, a masked `INTERNAL_SERVER_ERROR` when the server
+/// failed while checking them.
+pub fn rejection(err: ServiceError) -> async_graphql::Response {
+    let err: async_graphql::Error = err.into();
+    async_graphql::Response::from_errors(vec![err.into_server_error(async_graphql::Pos::default())])
+}
+
+/// The `extensions.code` a converted error carries.
+pub fn code_of(err: &async_graphql::Error) -> Option<&str> {
+    match err.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code),
+        _ => None,
+    }
+}
 
 impl From<LoadError> for async_graphql::Error {
     fn from(err: LoadError) -> Self {
         ServiceError::Load(err).into()
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+
+    fn converted(err: ServiceError) -> serde_json::Value {
+        let err: async_graphql::Error = err.into();
+        serde_json::to_value(err.into_server_error(async_graphql::Pos::default())).unwrap()
+    }
+
+    fn assert_masked(value: &serde_json::Value) {
+        assert_eq!(value["message"], "internal error", "{value}");
+        assert_eq!(value["extensions"]["code"], codes::INTERNAL, "{value}");
+        assert!(value["extensions"]["errorId"].is_string(), "{value}");
+    }
+
+    #[test]
+    fn a_token_signing_failure_is_internal_not_unauthenticated() {
+        let cause =
+            jsonwebtoken::errors::Error::from(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat);
+        let value = converted(InternalError::TokenSigning(cause).into());
+        assert_masked(&value);
+    }
+
+    #[test]
+    fn a_hashing_failure_is_internal_and_not_a_database_error() {
+        let err = ServiceError::from(InternalError::PasswordHashing("salt too short".into()));
+        assert!(matches!(
+            err,
+            ServiceError::Internal(InternalError::PasswordHashing(_))
+        ));
+        let value = converted(err);
+        assert_masked(&value);
+        assert!(!value.to_string().contains("salt"), "{value}");
+    }
+
+    #[test]
+    fn database_text_never_reaches_the_client() {
+        let value = converted(ServiceError::from(sea_orm::DbErr::Custom(
+            "relation \"users\" is locked".into(),
+        )));
+        assert_masked(&value);
+        assert!(!value.to_string().contains("users"), "{value}");
+        assert_masked(&converted(ServiceError::invariant("a rate-limit row")));
+    }
+
+    #[test]
+    fn codes_of_client_errors() {
+        let err: async_graphql::Error = ServiceError::Unauthenticated("sign in".into()).into();
+        assert_eq!(code_of(&err), Some(codes::UNAUTHENTICATED));
+        let value = converted(ServiceError::Conflict {
+            field: "email".into(),
+        });
+        assert_eq!(value["extensions"]["code"], codes::CONFLICT);
+        assert_eq!(value["extensions"]["field"], "email");
     }
 }

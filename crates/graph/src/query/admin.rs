@@ -1,4 +1,5 @@
 //! Admin-only root lists: content reports and the search, email digest and chat usage logs.
+//! Each states its right to the permission gate (`services::permissions`) before anything else.
 
 use async_graphql::{Context, Object};
 use entity::{chat_usage_logs, content_reports, email_digest_logs, search_logs};
@@ -6,19 +7,23 @@ use sea_orm::{EntityTrait, QueryOrder, Select};
 
 use super::browse::listing_connection;
 use crate::{
-    error::ServiceError,
+    context::Viewer,
     pagination::{Page, PageArgs},
-    services::browse::Listing,
+    services::{
+        browse::Listing,
+        permissions::{Permission, authorize},
+    },
     types::{
         ChatUsageLog, ChatUsageLogConnection, ContentReport, ContentReportConnection,
-        EmailDigestLog, EmailDigestLogConnection, SearchLog, SearchLogConnection, read,
+        EmailDigestLog, EmailDigestLogConnection, SearchLog, SearchLogConnection,
     },
 };
 
-/// A root list for admins only: anyone else gets `FORBIDDEN` naming `what`.
+/// A root list that needs `permission`: `UNAUTHENTICATED` when signed out, `FORBIDDEN` without
+/// the right, both before the arguments are looked at.
 async fn admin_list<E, N>(
     ctx: &Context<'_>,
-    what: &str,
+    permission: Permission,
     args: (Option<String>, Option<String>, Option<i32>, Option<i32>),
     select: Select<E>,
     node: impl Fn(E::Model) -> N,
@@ -27,9 +32,7 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    if !read(ctx)?.scope.is_admin() {
-        return Err(ServiceError::Forbidden(format!("{what} are for admins")).into());
-    }
+    authorize(ctx.data::<Viewer>()?, permission)?;
     let (after, before, first, last) = args;
     let args = PageArgs::new(after, before, first, last)?;
     listing_connection(ctx, args, Listing::new(select), node).await
@@ -41,7 +44,8 @@ pub struct AdminQuery;
 
 #[Object]
 impl AdminQuery {
-    /// Content reports, newest first. Admins only: anyone else gets `FORBIDDEN`.
+    /// Content reports, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
+    /// else `FORBIDDEN`.
     async fn content_reports(
         &self,
         ctx: &Context<'_>,
@@ -55,7 +59,7 @@ impl AdminQuery {
             .order_by_asc(content_reports::Column::Id);
         admin_list(
             ctx,
-            "content reports",
+            Permission::ReadContentReports,
             (after, before, first, last),
             select,
             ContentReport,
@@ -64,7 +68,8 @@ impl AdminQuery {
         .map(ContentReportConnection)
     }
 
-    /// Logged searches, newest first. Admins only: anyone else gets `FORBIDDEN`.
+    /// Logged searches, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
+    /// else `FORBIDDEN`.
     async fn search_logs(
         &self,
         ctx: &Context<'_>,
@@ -78,7 +83,7 @@ impl AdminQuery {
             .order_by_asc(search_logs::Column::Id);
         admin_list(
             ctx,
-            "search logs",
+            Permission::ReadAdminLogs,
             (after, before, first, last),
             select,
             SearchLog,
@@ -87,7 +92,8 @@ impl AdminQuery {
         .map(SearchLogConnection)
     }
 
-    /// Sent email digests, newest first. Admins only: anyone else gets `FORBIDDEN`.
+    /// Sent email digests, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
+    /// else `FORBIDDEN`.
     async fn email_digest_logs(
         &self,
         ctx: &Context<'_>,
@@ -101,7 +107,7 @@ impl AdminQuery {
             .order_by_asc(email_digest_logs::Column::Id);
         admin_list(
             ctx,
-            "email digest logs",
+            Permission::ReadAdminLogs,
             (after, before, first, last),
             select,
             EmailDigestLog,
@@ -110,8 +116,8 @@ impl AdminQuery {
         .map(EmailDigestLogConnection)
     }
 
-    /// Chat requests with their token use, newest first. Admins only: anyone else gets
-    /// `FORBIDDEN`.
+    /// Chat requests with their token use, newest first. Admins only: signed out gets
+    /// `UNAUTHENTICATED`, anyone else `FORBIDDEN`.
     async fn chat_usage_logs(
         &self,
         ctx: &Context<'_>,
@@ -125,7 +131,7 @@ impl AdminQuery {
             .order_by_asc(chat_usage_logs::Column::Id);
         admin_list(
             ctx,
-            "chat usage logs",
+            Permission::ReadAdminLogs,
             (after, before, first, last),
             select,
             ChatUsageLog,

@@ -24,15 +24,15 @@ use chrono::{DateTime, Utc};
 use entity::{sea_orm_active_enums::UserRole, users};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use rand::RngCore;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
-use crate::{
-    context::{Viewer, ViewerUser},
-    error::{ServiceError, ServiceResult},
-    services::rate_limit::Limit,
+use crate::services::{
+    error::{InternalError, ServiceError, ServiceResult},
+    permissions::{Viewer, ViewerUser},
+    rate_limit::Limit,
 };
 
 /// Shortest password accepted (OWASP ASVS: at least 8; Patchbay asks for 10).
@@ -160,10 +160,8 @@ pub fn issue_token_at(
         &claims,
         &EncodingKey::from_secret(&config.jwt_secret),
     )
-    .map_err(|err| {
-        tracing::error!(error = %err, "cannot sign an access token");
-        ServiceError::Unauthenticated("cannot issue a token".to_owned())
-    })
+    // A server fault, logged once where `crate::error` masks it; never `UNAUTHENTICATED`.
+    .map_err(|err| InternalError::TokenSigning(err).into())
 }
 
 fn invalid_token() -> ServiceError {
@@ -189,9 +187,11 @@ pub fn verify_token(config: &AuthConfig, token: &str) -> ServiceResult<Claims> {
 
 /// The viewer behind an `Authorization` header value: none → anonymous; `Bearer <token>` → the
 /// token's user, re-read from the database (deactivation, role changes and revocation apply at
-/// once). Anything else is `UNAUTHENTICATED`, never a silent downgrade to anonymous.
+/// once). Anything else is `UNAUTHENTICATED`, never a silent downgrade to anonymous. A database
+/// failure while re-reading the user is a server fault ([`ServiceError::Db`]), never
+/// `UNAUTHENTICATED`: a client must not sign its user out because the database blipped.
 pub async fn authenticate(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     config: &AuthConfig,
     authorization: Option<&str>,
 ) -> ServiceResult<Viewer> {
@@ -233,31 +233,6 @@ pub async fn authenticate(
     }))
 }
 
-/// The GraphQL response sent instead of executing a request whose credentials are invalid.
-pub fn rejection(err: ServiceError) -> async_graphql::Response {
-    let err: async_graphql::Error = err.into();
-    async_graphql::Response::from_errors(vec![err.into_server_error(async_graphql::Pos::default())])
-}
-
-/// The signed-in user or `UNAUTHENTICATED`.
-pub fn require_user(viewer: &Viewer) -> ServiceResult<&ViewerUser> {
-    viewer
-        .user()
-        .ok_or_else(|| ServiceError::Unauthenticated("sign in first".to_owned()))
-}
-
-/// The signed-in admin, `UNAUTHENTICATED` or `FORBIDDEN`.
-pub fn require_admin(viewer: &Viewer) -> ServiceResult<&ViewerUser> {
-    let user = require_user(viewer)?;
-    if viewer.is_admin() {
-        Ok(user)
-    } else {
-        Err(ServiceError::Forbidden(
-            "only admins may do this".to_owned(),
-        ))
-    }
-}
-
 /// Checks the documented password rules; `argument` names the input field in the error.
 pub fn validate_password(password: &str, argument: &str) -> ServiceResult<()> {
     let chars = password.chars().count();
@@ -297,9 +272,9 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
         .to_string())
 }
 
-/// The cause is logged once, where `error.rs` masks it for the client.
+/// The cause is logged once, where `crate::error` masks it for the client.
 fn hashing_failed(err: &dyn fmt::Display) -> ServiceError {
-    ServiceError::Internal(format!("password hashing failed: {err}"))
+    InternalError::PasswordHashing(err.to_string()).into()
 }
 
 /// Most argon2id computations run at once however many cores there are: each holds 19 MiB.
@@ -458,6 +433,17 @@ pub async fn verify_password(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashing_failures_are_internal_hashing_errors() {
+        let err = hashing_failed(&"worker thread panicked");
+        assert!(matches!(
+            err,
+            ServiceError::Internal(InternalError::PasswordHashing(ref cause))
+                if cause == "worker thread panicked"
+        ));
+        assert!(err.is_internal());
+    }
 
     #[test]
     fn argon2id_round_trip_and_bcrypt_is_legacy() {

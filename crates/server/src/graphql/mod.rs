@@ -71,14 +71,44 @@ impl Default for GraphqlSettings {
 }
 
 /// Who is asking: the bearer token's user (re-read from the database), or anonymous. An invalid,
-/// expired or revoked token is refused (`UNAUTHENTICATED`, 401) before anything executes.
-async fn viewer_for(state: &AppState, headers: &HeaderMap) -> Result<Viewer, HttpError> {
+/// expired or revoked token is refused (`UNAUTHENTICATED`, 401) before anything executes; a
+/// failure of the server while checking it is a masked `INTERNAL_SERVER_ERROR` (500), see
+/// [`refusal`].
+async fn viewer_for(
+    state: &AppState,
+    headers: &HeaderMap,
+    request_id: &str,
+) -> Result<Viewer, Executed> {
     let authorization = headers
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("\u{fffd}"));
     graph::services::auth::authenticate(&state.db, &state.auth, authorization)
         .await
-        .map_err(|err| HttpError::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", err.to_string()))
+        .map_err(|err| refusal(err, request_id))
+}
+
+/// The answer to credentials that could not be checked, converted like every domain error
+/// (`graph::error`, which logs a server fault once with its cause) and masked like every
+/// response error ([`mask`]): `UNAUTHENTICATED` is 401; a server fault (the database failing
+/// while the user is re-read) is 500 `INTERNAL_SERVER_ERROR` with `errorId` and `requestId` and
+/// no database text, never a 401 that would sign the client's user out.
+fn refusal(err: graph::error::ServiceError, request_id: &str) -> Executed {
+    use graph::error::codes;
+    let error: async_graphql::Error = err.into();
+    let (status, code) = match graph::error::code_of(&error) {
+        Some(codes::UNAUTHENTICATED) => (StatusCode::UNAUTHORIZED, codes::UNAUTHENTICATED),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
+    };
+    let mut server_error = ServerError::new(error.message, None);
+    server_error.extensions = error.extensions;
+    let mut value = mask(server_error, true, None, request_id);
+    // Like every refusal before execution, it names the request.
+    value["extensions"]["requestId"] = json!(request_id);
+    Executed {
+        status,
+        body: to_json(&json!({ "errors": [value] })),
+        outcome: Outcome::new(None, code),
+    }
 }
 
 /// `GET /graphql` and `POST /graphql`.
@@ -173,7 +203,13 @@ async fn handle(
         error.allow = Some("GET, POST");
         return Err(error);
     };
-    let viewer = viewer_for(state, &headers).await?;
+    let viewer = match viewer_for(state, &headers, request_id).await {
+        Ok(viewer) => viewer,
+        Err(refused) => {
+            let response = json_bytes_response(refused.status, media, refused.body);
+            return Ok((response, refused.outcome));
+        }
+    };
     match body {
         PostBody::Single(params) => {
             let one = execute(state, params, &method, media, viewer, client_ip, request_id).await?;
@@ -452,7 +488,7 @@ async fn execute(
     let errors: Vec<Value> = response
         .errors
         .into_iter()
-        .map(|error| mask(error, is_request_error, &shared, request_id))
+        .map(|error| mask(error, is_request_error, Some(&shared), request_id))
         .collect();
     let result = if errors.is_empty() {
         "ok"
@@ -485,7 +521,7 @@ async fn execute(
 fn mask(
     error: ServerError,
     is_request_error: bool,
-    doc: &ExecutableDocument,
+    doc: Option<&ExecutableDocument>,
     request_id: &str,
 ) -> Value {
     let code = error
@@ -501,7 +537,8 @@ fn mask(
         (None, false) => error
             .locations
             .first()
-            .and_then(|pos| input::argument_at(doc, *pos)),
+            .zip(doc)
+            .and_then(|(pos, doc)| input::argument_at(doc, *pos)),
         _ => None,
     };
     let code = match code {
@@ -595,7 +632,7 @@ mod tests {
         };
         let mut masked = Value::Null;
         // Located at the argument's value: the client's error.
-        let levels = logged_levels(|| masked = mask(error(15), false, &doc, "req-1"));
+        let levels = logged_levels(|| masked = mask(error(15), false, Some(&doc), "req-1"));
         assert_eq!(masked["extensions"]["code"], "BAD_USER_INPUT");
         assert_eq!(masked["extensions"]["argument"], "limit");
         assert_eq!(masked["message"], "Failed to parse \"Int\"");
@@ -604,7 +641,7 @@ mod tests {
             "{levels:?}"
         );
         // Located at the field: an unexpected failure, logged as one.
-        let levels = logged_levels(|| masked = mask(error(3), false, &doc, "req-1"));
+        let levels = logged_levels(|| masked = mask(error(3), false, Some(&doc), "req-1"));
         assert_eq!(masked["extensions"]["code"], "INTERNAL_SERVER_ERROR");
         assert_eq!(masked["extensions"]["requestId"], "req-1");
         assert_eq!(levels, [tracing::Level::ERROR]);
