@@ -98,13 +98,7 @@ async fn expired_codes_admit_nobody() {
         Some("BAD_USER_INPUT"),
         "past expiry refused"
     );
-    t.invite("OLD", 3).await;
-    sea_orm::ConnectionTrait::execute_unprepared(
-        &t.db,
-        "UPDATE invite_codes SET expires_at = now() AT TIME ZONE 'utc' - interval '1 minute'",
-    )
-    .await
-    .unwrap();
+    t.expired_invite("OLD", 3).await;
     let resp = t
         .execute_with(REGISTER, registration("x@example.com", "OLD"))
         .await;

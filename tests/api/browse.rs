@@ -1,8 +1,9 @@
 //! Filters, orderings, typed bodies and facets.
 
-use sea_orm::ConnectionTrait;
+use entity::sea_orm_active_enums::{ContentType, ProcessingStatus, SourceQuality};
 use serde_json::{Value, json};
 use support::fixtures;
+use uuid::Uuid;
 
 fn titles(r: &Value, root: &str) -> Vec<String> {
     r["data"][root]["nodes"]
@@ -18,9 +19,20 @@ async fn technique_pages_filter_by_category_tags_plugin_quality_text_and_order()
     let t = support::test_db().await;
     let a = fixtures::creator(&t.db, "Alpha Beta").await;
     let b = fixtures::creator(&t.db, "Gamma Delta").await;
-    let p1 = fixtures::page(&t.db, &a, "Reese Bass").await;
-    let p2 = fixtures::page(&t.db, &a, "Snare Layering").await;
-    let p3 = fixtures::page(&t.db, &b, "Vocal Chops").await;
+    let p1 = fixtures::page(&t.db, &a, "Reese Bass")
+        .topic_category("Sound design")
+        .view_count(5)
+        .source_quality(SourceQuality::High)
+        .plugins(&["Serum", "OTT"])
+        .await;
+    let p2 = fixtures::page(&t.db, &a, "Snare Layering")
+        .topic_category("Sound Design")
+        .view_count(9)
+        .await;
+    fixtures::page(&t.db, &b, "Vocal Chops")
+        .topic_category("Mixing")
+        .view_count(1)
+        .await;
     let (bass, drums) = (
         fixtures::tag(&t.db, "bass").await,
         fixtures::tag(&t.db, "drums").await,
@@ -28,15 +40,6 @@ async fn technique_pages_filter_by_category_tags_plugin_quality_text_and_order()
     fixtures::tag_page(&t.db, &p1, &bass).await;
     fixtures::tag_page(&t.db, &p1, &drums).await;
     fixtures::tag_page(&t.db, &p2, &drums).await;
-    t.db.execute_unprepared(&format!(
-        "UPDATE technique_pages SET topic_category = 'Sound design', view_count = 5,
-           source_quality = 'high', plugins = '{{Serum,OTT}}' WHERE id = '{}';
-         UPDATE technique_pages SET topic_category = 'Sound Design', view_count = 9 WHERE id = '{}';
-         UPDATE technique_pages SET topic_category = 'Mixing', view_count = 1 WHERE id = '{}';",
-        p1.id, p2.id, p3.id
-    ))
-    .await
-    .unwrap();
     let q = "query($f: TechniquePageFilter, $o: TechniquePageOrder) {
         techniquePages(filter: $f, orderBy: $o) { totalCount nodes { title } } }";
     let cases = [
@@ -89,13 +92,10 @@ async fn technique_pages_filter_by_category_tags_plugin_quality_text_and_order()
 async fn creators_filter_by_genre_featured_and_text() {
     let t = support::test_db().await;
     fixtures::creator(&t.db, "Alpha Beta").await;
-    let b = fixtures::creator(&t.db, "Gamma Delta").await;
-    t.db.execute_unprepared(&format!(
-        "UPDATE creators SET featured = true, genres = '{{House}}' WHERE id = '{}'",
-        b.id
-    ))
-    .await
-    .unwrap();
+    fixtures::creator(&t.db, "Gamma Delta")
+        .featured(true)
+        .genres(&["House"])
+        .await;
     let q = "query($f: CreatorFilter, $o: CreatorOrder) { creators(filter: $f, orderBy: $o) {
         totalCount nodes { name } } }";
     for (filter, expected) in [
@@ -123,20 +123,53 @@ async fn creators_filter_by_genre_featured_and_text() {
 async fn key_moments_and_videos_filter_and_respect_visibility() {
     let t = support::test_db().await;
     let c = fixtures::creator(&t.db, "Alpha Beta").await;
-    t.db.execute_unprepared(&format!(
-        "INSERT INTO source_videos (id, creator_id, filename, folder_name, processing_status)
-           VALUES ('00000000-0000-0000-0000-000000000001', '{c}', 'a.mp4', 'f', 'complete'),
-                  ('00000000-0000-0000-0000-000000000002', '{c}', 'b.mp4', 'f', 'revoked'),
-                  ('00000000-0000-0000-0000-000000000003', '{c}', 'c.mp4', 'f', 'queued');
-         INSERT INTO key_moments (source_video_id, title, start_time, end_time, content_type,
-                                  topic_category, review_status)
-           VALUES ('00000000-0000-0000-0000-000000000001', 'Early tip', 0, 30, 'tip', 'Mixing', 'approved'),
-                  ('00000000-0000-0000-0000-000000000001', 'Late tutorial', 100, 200, 'tutorial', 'mixing', 'pending'),
-                  ('00000000-0000-0000-0000-000000000002', 'Hidden tip', 0, 30, 'tip', 'Mixing', 'approved');",
-        c = c.id
-    ))
-    .await
-    .unwrap();
+    let a = fixtures::video(&t.db, &c)
+        .id(Uuid::from_u128(1))
+        .filename("a.mp4")
+        .await;
+    let b = fixtures::video(&t.db, &c)
+        .id(Uuid::from_u128(2))
+        .filename("b.mp4")
+        .status(ProcessingStatus::Revoked)
+        .await;
+    fixtures::video(&t.db, &c)
+        .id(Uuid::from_u128(3))
+        .filename("c.mp4")
+        .status(ProcessingStatus::Queued)
+        .await;
+    for (video, title, (start, end), kind, category, review) in [
+        (
+            &a,
+            "Early tip",
+            (0.0, 30.0),
+            ContentType::Tip,
+            "Mixing",
+            "approved",
+        ),
+        (
+            &a,
+            "Late tutorial",
+            (100.0, 200.0),
+            ContentType::Tutorial,
+            "mixing",
+            "pending",
+        ),
+        (
+            &b,
+            "Hidden tip",
+            (0.0, 30.0),
+            ContentType::Tip,
+            "Mixing",
+            "approved",
+        ),
+    ] {
+        fixtures::key_moment(&t.db, video, title)
+            .span(start, end)
+            .content_type(kind)
+            .topic_category(category)
+            .review_status(review)
+            .await;
+    }
     let q = "query($f: KeyMomentFilter) { keyMoments(filter: $f) { totalCount nodes { title } } }";
     for (filter, expected) in [
         (json!({}), vec!["Early tip", "Late tutorial"]),
@@ -170,18 +203,17 @@ async fn key_moments_and_videos_filter_and_respect_visibility() {
 async fn body_sections_are_one_tree_for_v1_and_v2() {
     let t = support::test_db().await;
     let c = fixtures::creator(&t.db, "Alpha Beta").await;
-    let p1 = fixtures::page(&t.db, &c, "One").await;
-    let p2 = fixtures::page(&t.db, &c, "Two").await;
-    t.db.execute_unprepared(&format!(
-        r#"UPDATE technique_pages SET body_sections_format = 'v1',
-             body_sections = '{{"Overview": "First"}}' WHERE id = '{}';
-           UPDATE technique_pages SET body_sections = '[{{"heading": "Overview", "content": "First",
-             "children": [{{"heading": "Detail", "content": "Deep", "children": []}}]}}]',
-             signal_chains = '[{{"name": "Main", "steps": ["Serum", "OTT"]}}]' WHERE id = '{}';"#,
-        p1.id, p2.id
-    ))
-    .await
-    .unwrap();
+    let p1 = fixtures::page(&t.db, &c, "One")
+        .body("v1", json!({ "Overview": "First" }))
+        .await;
+    let p2 = fixtures::page(&t.db, &c, "Two")
+        .body(
+            "v2",
+            json!([{ "heading": "Overview", "content": "First",
+                     "children": [{ "heading": "Detail", "content": "Deep", "children": [] }] }]),
+        )
+        .signal_chains(json!([{ "name": "Main", "steps": ["Serum", "OTT"] }]))
+        .await;
     let q = "query($s: String!) { techniquePage(slug: $s) { bodySectionsFormat
         bodySections { heading content children { heading content } } bodySectionsRaw
         signalChains { name steps } } }";
@@ -208,23 +240,22 @@ async fn body_sections_are_one_tree_for_v1_and_v2() {
 #[tokio::test]
 async fn facets_merge_casings_and_home_lists_order() {
     let t = support::test_db().await;
-    let c = fixtures::creator(&t.db, "Alpha Beta").await;
-    let p1 = fixtures::page(&t.db, &c, "One").await;
-    let p2 = fixtures::page(&t.db, &c, "Two").await;
-    let p3 = fixtures::page(&t.db, &c, "Three").await;
+    let c = fixtures::creator(&t.db, "Alpha Beta").featured(true).await;
+    let p1 = fixtures::page(&t.db, &c, "One")
+        .topic_category("Sound Design")
+        .view_count(3)
+        .await;
+    let p2 = fixtures::page(&t.db, &c, "Two")
+        .topic_category("Sound Design")
+        .view_count(7)
+        .await;
+    fixtures::page(&t.db, &c, "Three")
+        .topic_category("sound design")
+        .await;
     let bass = fixtures::tag(&t.db, "bass").await;
     fixtures::tag(&t.db, "unused").await;
     fixtures::tag_page(&t.db, &p1, &bass).await;
     fixtures::tag_page(&t.db, &p2, &bass).await;
-    t.db.execute_unprepared(&format!(
-        "UPDATE technique_pages SET topic_category = 'Sound Design', view_count = 3 WHERE id = '{}';
-         UPDATE technique_pages SET topic_category = 'Sound Design', view_count = 7 WHERE id = '{}';
-         UPDATE technique_pages SET topic_category = 'sound design' WHERE id = '{}';
-         UPDATE creators SET featured = true WHERE id = '{}';",
-        p1.id, p2.id, p3.id, c.id
-    ))
-    .await
-    .unwrap();
     let r = t
         .execute(
             "{ topicCategories { name count } tags(orderBy: PAGE_COUNT_DESC) { name pageCount }

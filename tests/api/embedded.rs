@@ -38,6 +38,7 @@ async fn cluster_keeps_its_data_and_refuses_a_second_user() {
         .unwrap()
         .unwrap();
     let db = Database::connect(pg.url("postgres")).await.unwrap();
+    // Not a fixture: a bare table in the cluster's own database, to see it survive a restart.
     db.execute_unprepared("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)")
         .await
         .unwrap();

@@ -9,10 +9,10 @@ use chrono::{NaiveDate, Utc};
 use graph::{SchemaOptions, SearchLogWriter, Viewer, ViewerUser, services::search_log::Entry};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 use serde_json::{Value, json};
-use support::TestDb;
+use support::{TestDb, fixtures};
 use uuid::Uuid;
 
-use entity::sea_orm_active_enums::UserRole;
+use entity::sea_orm_active_enums::{ContentType, UserRole};
 
 const SEARCH: &str = "query($q: String!, $first: Int) {
   search(query: $q, first: $first) {
@@ -50,29 +50,26 @@ async fn log_rows(t: &TestDb) -> Vec<LogRow> {
 /// key moment and transcript line mention "zanzibar" and "marimba"; `public` says whether the
 /// video is shown to everyone. Returns the creator's id.
 async fn library(t: &TestDb, public: bool) -> Uuid {
-    let creator = support::fixtures::creator(&t.db, "Kilo Watt").await;
-    let video = Uuid::new_v4();
-    sql(
-        t,
-        &format!(
-            "INSERT INTO technique_pages (creator_id, title, slug, summary, topic_category, plugins,
-                 body_sections, body_sections_format)
-             VALUES ('{c}', 'Reese Bass Design', 'reese-bass-design',
-                 'Detuned saws and a zanzibar groove.', 'Sound Design', '{{}}', '[]', 'v2');
-             INSERT INTO source_videos (id, creator_id, filename, folder_name, processing_status)
-               VALUES ('{video}', '{c}', 'zanzibar.mp4', 'f', 'complete');
-             INSERT INTO video_consents (source_video_id, creator_id, kb_inclusion, public_display)
-               VALUES ('{video}', '{c}', true, {public});
-             INSERT INTO key_moments (source_video_id, title, summary, start_time, end_time,
-                 content_type, topic_category)
-               VALUES ('{video}', 'Zanzibar marimba chords', 'Voicing the marimba.', 10, 40,
-                 'tutorial', 'Sound Design');
-             INSERT INTO transcript_segments (source_video_id, start_time, end_time, text)
-               VALUES ('{video}', 0, 5, 'This zanzibar marimba line is the hook.');",
-            c = creator.id,
-        ),
-    )
-    .await;
+    let creator = fixtures::creator(&t.db, "Kilo Watt").await;
+    fixtures::page(&t.db, &creator, "Reese Bass Design")
+        .slug("reese-bass-design")
+        .summary("Detuned saws and a zanzibar groove.")
+        .topic_category("Sound Design")
+        .plugins(&[])
+        .await;
+    let video = fixtures::video(&t.db, &creator)
+        .filename("zanzibar.mp4")
+        .await;
+    fixtures::consent(&t.db, &video)
+        .public_display(public)
+        .await;
+    fixtures::key_moment(&t.db, &video, "Zanzibar marimba chords")
+        .summary("Voicing the marimba.")
+        .span(10.0, 40.0)
+        .content_type(ContentType::Tutorial)
+        .topic_category("Sound Design")
+        .await;
+    fixtures::segment(&t.db, &video, "This zanzibar marimba line is the hook.").await;
     creator.id
 }
 

@@ -36,6 +36,7 @@ async fn request_id_is_taken_or_generated_and_echoed() {
 async fn internal_errors_are_masked_with_the_request_id() {
     let t = support::test_db().await;
     let router = app(AppState::new(t.db.clone()));
+    // Not a fixture: the schema is broken on purpose so that the query fails inside the server.
     t.db.execute_unprepared("ALTER TABLE creators RENAME TO creators_gone")
         .await
         .unwrap();

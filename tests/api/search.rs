@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use support::{TestDb, error_code, fixtures};
 use uuid::Uuid;
 
-use entity::sea_orm_active_enums::UserRole;
+use entity::sea_orm_active_enums::{ContentType, UserRole};
 
 const SEARCH: &str = "query($q: String!, $types: [SearchType!], $filter: SearchFilter,
     $first: Int, $after: String) {
@@ -46,42 +46,50 @@ struct Library {
 }
 
 async fn library(t: &TestDb) -> Library {
-    let deja = fixtures::creator(&t.db, "Déjà Vu").await;
+    let deja = fixtures::creator(&t.db, "Déjà Vu")
+        .bio("Makes <b>heavy</b> bass music and teaches compression.")
+        .await;
     let other = fixtures::creator(&t.db, "Kilo Watt").await;
-    let video = Uuid::new_v4();
-    sql(
-        t,
-        &format!(
-            "UPDATE creators SET bio = 'Makes <b>heavy</b> bass music and teaches compression.'
-               WHERE id = '{d}';
-             INSERT INTO technique_pages (creator_id, title, slug, summary, topic_category, plugins,
-                 body_sections, body_sections_format)
-             VALUES
-               ('{d}', 'Reese Bass Design', 'reese-bass-design',
-                'Detuned saws, phase and movement.', 'Sound Design', '{{Serum}}', '[]', 'v2'),
-               ('{o}', 'Mixing Drums', 'mixing-drums',
-                'Glue the kit; a reese bass needs space below 100 Hz.', 'Mixing', '{{OTT}}', '[]', 'v2'),
-               ('{o}', 'Parallel Compression', 'parallel-compression',
-                'Compressing a copy & blending it \"under\" the dry signal.', 'sound design',
-                '{{Pro-C 2}}', '{{\"Body\": \"Talks about sidechaining the reese.\"}}', 'v1'),
-               ('{o}', 'Vocal Chops', 'vocal-chops', 'Slicing vocals.', 'Sound Design', '{{}}', '[]',
-                'v2');
-             INSERT INTO source_videos (id, creator_id, filename, folder_name, processing_status)
-               VALUES ('{video}', '{d}', 'reese.mp4', 'f', 'complete');
-             INSERT INTO video_consents (source_video_id, creator_id, kb_inclusion, public_display)
-               VALUES ('{video}', '{d}', true, true);
-             INSERT INTO key_moments (source_video_id, title, summary, start_time, end_time,
-                 content_type, topic_category)
-               VALUES ('{video}', 'Reese bass layering', 'Stacking detuned saws.', 10, 40,
-                 'tutorial', 'Sound design');
-             INSERT INTO transcript_segments (source_video_id, start_time, end_time, text)
-               VALUES ('{video}', 0, 5, 'So this reese bass is three saws detuned.'),
-                      ('{video}', 5, 9, 'Now the drums.');",
-            d = deja.id,
-            o = other.id,
-        ),
-    )
-    .await;
+    fixtures::page(&t.db, &deja, "Reese Bass Design")
+        .slug("reese-bass-design")
+        .summary("Detuned saws, phase and movement.")
+        .topic_category("Sound Design")
+        .plugins(&["Serum"])
+        .await;
+    fixtures::page(&t.db, &other, "Mixing Drums")
+        .slug("mixing-drums")
+        .summary("Glue the kit; a reese bass needs space below 100 Hz.")
+        .topic_category("Mixing")
+        .plugins(&["OTT"])
+        .await;
+    fixtures::page(&t.db, &other, "Parallel Compression")
+        .slug("parallel-compression")
+        .summary("Compressing a copy & blending it \"under\" the dry signal.")
+        .topic_category("sound design")
+        .plugins(&["Pro-C 2"])
+        .body(
+            "v1",
+            json!({ "Body": "Talks about sidechaining the reese." }),
+        )
+        .await;
+    fixtures::page(&t.db, &other, "Vocal Chops")
+        .slug("vocal-chops")
+        .summary("Slicing vocals.")
+        .topic_category("Sound Design")
+        .plugins(&[])
+        .await;
+    let video = fixtures::video(&t.db, &deja).filename("reese.mp4").await;
+    fixtures::consent(&t.db, &video).await;
+    fixtures::key_moment(&t.db, &video, "Reese bass layering")
+        .summary("Stacking detuned saws.")
+        .span(10.0, 40.0)
+        .content_type(ContentType::Tutorial)
+        .topic_category("Sound design")
+        .await;
+    fixtures::segment(&t.db, &video, "So this reese bass is three saws detuned.").await;
+    fixtures::segment(&t.db, &video, "Now the drums.")
+        .span(5.0, 9.0)
+        .await;
     Library {
         deja: deja.id,
         other: other.id,
@@ -533,23 +541,26 @@ async fn logging_never_delays_the_search_and_loses_nothing_under_load() {
 #[tokio::test]
 async fn popular_searches_count_recent_queries_that_found_something() {
     let t = support::test_db().await;
-    sql(
-        &t,
-        "INSERT INTO search_logs (query, result_count, created_at) VALUES
-           ('reese bass', 4, now() AT TIME ZONE 'utc' - interval '1 hour'),
-           ('reese bass', 4, now() AT TIME ZONE 'utc' - interval '2 hours'),
-           ('reese bass', 3, now() AT TIME ZONE 'utc' - interval '3 days'),
-           ('sidechain', 2, now() AT TIME ZONE 'utc' - interval '1 hour'),
-           ('sidechain', 2, now() AT TIME ZONE 'utc' - interval '30 minutes'),
-           ('ott', 1, now() AT TIME ZONE 'utc' - interval '5 minutes'),
-           ('nothing here', 0, now() AT TIME ZONE 'utc'),
-           ('nothing here', 0, now() AT TIME ZONE 'utc'),
-           ('old news', 9, now() AT TIME ZONE 'utc' - interval '30 days'),
-           ('old news', 9, now() AT TIME ZONE 'utc' - interval '30 days'),
-           ('old news', 9, now() AT TIME ZONE 'utc' - interval '30 days'),
-           ('old news', 9, now() AT TIME ZONE 'utc' - interval '30 days');",
-    )
-    .await;
+    let now = chrono::Utc::now().naive_utc();
+    let ago = |d: chrono::Duration| now - d;
+    for (query, count, at) in [
+        ("reese bass", 4, ago(chrono::Duration::hours(1))),
+        ("reese bass", 4, ago(chrono::Duration::hours(2))),
+        ("reese bass", 3, ago(chrono::Duration::days(3))),
+        ("sidechain", 2, ago(chrono::Duration::hours(1))),
+        ("sidechain", 2, ago(chrono::Duration::minutes(30))),
+        ("ott", 1, ago(chrono::Duration::minutes(5))),
+        ("nothing here", 0, now),
+        ("nothing here", 0, now),
+        ("old news", 9, ago(chrono::Duration::days(30))),
+        ("old news", 9, ago(chrono::Duration::days(30))),
+        ("old news", 9, ago(chrono::Duration::days(30))),
+        ("old news", 9, ago(chrono::Duration::days(30))),
+    ] {
+        fixtures::search_log(&t.db, query, count)
+            .created_at(at)
+            .await;
+    }
     let q = "query($since: DateTime, $limit: Int) {
         popularSearches(since: $since, limit: $limit) { query count lastSearchedAt } }";
     let r = t.execute_with(q, json!({})).await;
@@ -598,11 +609,8 @@ async fn popular_searches_count_recent_queries_that_found_something() {
 #[tokio::test]
 async fn search_logs_are_listed_for_admins_only() {
     let t = support::test_db().await;
-    sql(
-        &t,
-        "INSERT INTO search_logs (query, result_count) VALUES ('reese', 1), ('ott', 0);",
-    )
-    .await;
+    fixtures::search_log(&t.db, "reese", 1).await;
+    fixtures::search_log(&t.db, "ott", 0).await;
     let q = "{ searchLogs(first: 10) { totalCount nodes { query resultCount user { id } } }
                emailDigestLogs { totalCount } chatUsageLogs { totalCount } }";
     let (_, admin) = user(UserRole::Admin);
@@ -619,7 +627,13 @@ async fn search_logs_are_listed_for_admins_only() {
                     json!({}),
                 )
                 .await;
-            assert_eq!(error_code(&r), Some("FORBIDDEN"), "{field}: {r}");
+            // Signed out: the permission gate's UNAUTHENTICATED (was FORBIDDEN, issue 12).
+            let refusal = if viewer.user().is_none() {
+                "UNAUTHENTICATED"
+            } else {
+                "FORBIDDEN"
+            };
+            assert_eq!(error_code(&r), Some(refusal), "{field}: {r}");
             assert_eq!(r["data"], Value::Null);
         }
     }

@@ -1,16 +1,18 @@
 //! Visibility rules through every path: lists, lookups, `node(id:)`, nested relations. A hidden
 //! row looks exactly like a missing one.
 
+use chrono::Utc;
 use graph::{
     Viewer, ViewerUser,
     ids::{NodeKind, encode},
 };
-use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use support::{TestDb, fixtures};
 use uuid::Uuid;
 
-use entity::sea_orm_active_enums::UserRole;
+use entity::sea_orm_active_enums::{
+    ConsentField, FormatPreset, ProcessingStatus, ReportType, ShortStatus, UserRole,
+};
 
 fn user(role: UserRole, creator_id: Option<Uuid>) -> Viewer {
     Viewer::User(ViewerUser {
@@ -77,88 +79,79 @@ struct World {
     search_log: Uuid,
 }
 
-async fn sql(t: &TestDb, statement: &str) {
-    t.db.execute_unprepared(statement)
-        .await
-        .unwrap_or_else(|e| panic!("{e}: {statement}"));
-}
-
 async fn world(t: &TestDb) -> World {
     let c = fixtures::creator(&t.db, "Owner Person").await;
     let other = fixtures::creator(&t.db, "Other Person").await;
     let page = fixtures::page(&t.db, &c, "Reese Bass").await;
-    let mut w = World {
+    // (status, public_display, kb_inclusion): public / withheld / revoked / no KB consent.
+    let kinds = [
+        (ProcessingStatus::Complete, true, true),
+        (ProcessingStatus::Complete, false, true),
+        (ProcessingStatus::Revoked, true, true),
+        (ProcessingStatus::Complete, true, false),
+    ];
+    let (mut videos, mut consents, mut moments) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut moment_of, mut segment_of) = (Vec::new(), Vec::new());
+    let now = Utc::now().naive_utc();
+    for (i, (status, display, kb)) in kinds.into_iter().enumerate() {
+        let v = fixtures::video(&t.db, &c)
+            .filename(&format!("video{i}.mp4"))
+            .status(status)
+            .created_at(now - chrono::Duration::minutes(i as i64))
+            .await;
+        let consent = fixtures::consent(&t.db, &v)
+            .kb_inclusion(kb)
+            .public_display(display)
+            .await;
+        let m = fixtures::key_moment(&t.db, &v, &format!("moment {i}")).await;
+        let s = fixtures::segment(&t.db, &v, &format!("words {i}")).await;
+        fixtures::page_source(&t.db, &page, &v).await;
+        moment_of.push((v.id, m.id));
+        segment_of.push((v.id, s.id));
+        videos.push(v);
+        consents.push(consent);
+        moments.push(m);
+    }
+    let highlight = fixtures::highlight(&t.db, &moments[0]).await;
+    let short = fixtures::short(&t.db, &highlight, "k1")
+        .share_token("sharetoken1")
+        .await;
+    fixtures::short(&t.db, &highlight, "k2")
+        .preset(FormatPreset::Square)
+        .status(ShortStatus::Processing)
+        .share_token("sharetoken2")
+        .await;
+    let draft = fixtures::post(&t.db, &c, "Draft").published(false).await;
+    let published = fixtures::post(&t.db, &c, "Out now").await;
+    let version = fixtures::page_version(&t.db, &page, 1).await;
+    let audit =
+        fixtures::consent_audit(&t.db, &consents[0], 1, ConsentField::KbInclusion, true).await;
+    let run = fixtures::pipeline_run(&t.db, &videos[0]).await;
+    let event = fixtures::pipeline_event(&t.db, &run, 1, "started").await;
+    let report = fixtures::page_report(&t.db, &page, ReportType::Other).await;
+    let search_log = fixtures::search_log(&t.db, "reese", 1).await;
+    World {
         creator: c.id,
         other: other.id,
-        page_slug: page.slug.clone(),
-        public: Uuid::new_v4(),
-        withheld: Uuid::new_v4(),
-        revoked: Uuid::new_v4(),
-        no_kb: Uuid::new_v4(),
-        moment_of: Vec::new(),
-        segment_of: Vec::new(),
-        highlight: Uuid::new_v4(),
-        short: Uuid::new_v4(),
-        draft: Uuid::new_v4(),
-        published: Uuid::new_v4(),
-        version: Uuid::new_v4(),
-        consent: Uuid::new_v4(),
-        audit: Uuid::new_v4(),
-        run: Uuid::new_v4(),
-        event: Uuid::new_v4(),
-        report: Uuid::new_v4(),
-        search_log: Uuid::new_v4(),
-    };
-    // (video, status, public_display, kb_inclusion)
-    let videos = [
-        (w.public, "complete", true, true),
-        (w.withheld, "complete", false, true),
-        (w.revoked, "revoked", true, true),
-        (w.no_kb, "complete", true, false),
-    ];
-    for (i, (v, status, display, kb)) in videos.into_iter().enumerate() {
-        let consent = if i == 0 { w.consent } else { Uuid::new_v4() };
-        let (m, s) = (Uuid::new_v4(), Uuid::new_v4());
-        sql(t, &format!(
-            "INSERT INTO source_videos (id, creator_id, filename, folder_name, processing_status, created_at)
-               VALUES ('{v}', '{cid}', 'video{i}.mp4', 'f', '{status}', now() - interval '{i} minutes');
-             INSERT INTO video_consents (id, source_video_id, creator_id, kb_inclusion, public_display)
-               VALUES ('{consent}', '{v}', '{cid}', {kb}, {display});
-             INSERT INTO key_moments (id, source_video_id, title, start_time, end_time, content_type)
-               VALUES ('{m}', '{v}', 'moment {i}', 0, 10, 'tip');
-             INSERT INTO transcript_segments (id, source_video_id, start_time, end_time, text)
-               VALUES ('{s}', '{v}', 0, 5, 'words {i}');
-             INSERT INTO technique_page_videos (technique_page_id, source_video_id)
-               VALUES ('{pid}', '{v}');",
-            cid = c.id, pid = page.id,
-        )).await;
-        w.moment_of.push((v, m));
-        w.segment_of.push((v, s));
+        page_slug: page.slug,
+        public: videos[0].id,
+        withheld: videos[1].id,
+        revoked: videos[2].id,
+        no_kb: videos[3].id,
+        moment_of,
+        segment_of,
+        highlight: highlight.id,
+        short: short.id,
+        draft: draft.id,
+        published: published.id,
+        version: version.id,
+        consent: consents[0].id,
+        audit: audit.id,
+        run: run.id,
+        event: event.id,
+        report: report.id,
+        search_log: search_log.id,
     }
-    let (public, moment) = (w.public, w.moment_of[0].1);
-    sql(t, &format!(
-        "INSERT INTO highlight_candidates (id, key_moment_id, source_video_id, score, duration_secs)
-           VALUES ('{h}', '{moment}', '{public}', 0.9, 10);
-         INSERT INTO generated_shorts (id, highlight_candidate_id, preset, status, object_key, share_token)
-           VALUES ('{s}', '{h}', 'vertical', 'complete', 'k1', 'sharetoken1'),
-                  (gen_random_uuid(), '{h}', 'square', 'processing', 'k2', 'sharetoken2');
-         INSERT INTO posts (id, title, is_published, creator_id)
-           VALUES ('{draft}', 'Draft', false, '{cid}'), ('{published}', 'Out now', true, '{cid}');
-         INSERT INTO technique_page_versions (id, technique_page_id, version_number, content_snapshot)
-           VALUES ('{version}', '{pid}', 1, '{{}}');
-         INSERT INTO consent_audit_logs (id, video_consent_id, version, field_name, new_value)
-           VALUES ('{audit}', '{consent}', 1, 'kb_inclusion', true);
-         INSERT INTO pipeline_runs (id, source_video_id) VALUES ('{run}', '{public}');
-         INSERT INTO pipeline_events (id, pipeline_run_id, stage, event_type)
-           VALUES ('{event}', '{run}', 1, 'started');
-         INSERT INTO content_reports (id, report_type, target_type, target_id)
-           VALUES ('{report}', 'other', 'technique_page', '{pid}');
-         INSERT INTO search_logs (id, query, result_count) VALUES ('{log}', 'reese', 1);",
-        h = w.highlight, s = w.short, draft = w.draft, published = w.published, cid = c.id,
-        version = w.version, pid = page.id, audit = w.audit, consent = w.consent, run = w.run,
-        event = w.event, report = w.report, log = w.search_log,
-    )).await;
-    w
 }
 
 async fn node(t: &TestDb, viewer: &Viewer, kind: NodeKind, key: Uuid) -> Value {
@@ -217,9 +210,12 @@ async fn hidden_videos_and_what_hangs_off_them_exist_only_for_the_owner_and_admi
             let n = node(&t, viewer, NodeKind::TranscriptSegment, segment).await;
             assert_eq!(n.is_null(), !privileged, "{viewer:?}");
         }
-        // Public videos are visible to everyone, with their moments.
-        let n = node(&t, viewer, NodeKind::SourceVideo, w.public).await;
-        assert!(!n.is_null());
+        // Public videos are visible to everyone (knowledge-base consent or not), with their
+        // moments.
+        for public in [w.public, w.no_kb] {
+            let n = node(&t, viewer, NodeKind::SourceVideo, public).await;
+            assert!(!n.is_null(), "{viewer:?}");
+        }
         let n = node(&t, viewer, NodeKind::KeyMoment, w.moment_of[0].1).await;
         assert!(!n.is_null());
     }
@@ -400,7 +396,13 @@ async fn reports_and_logs_are_for_admins_only() {
             assert_eq!(r["data"]["contentReports"]["totalCount"], 1, "{r}");
             assert!(!r["data"]["contentReports"]["nodes"][0]["target"].is_null());
         } else {
-            assert_eq!(support::error_code(&r), Some("FORBIDDEN"), "{r}");
+            // Signed out: the permission gate's UNAUTHENTICATED (was FORBIDDEN, issue 12).
+            let refusal = if viewer.user().is_none() {
+                "UNAUTHENTICATED"
+            } else {
+                "FORBIDDEN"
+            };
+            assert_eq!(support::error_code(&r), Some(refusal), "{r}");
         }
     }
 }

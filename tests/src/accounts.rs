@@ -79,4 +79,18 @@ impl TestDb {
         .await
         .unwrap()
     }
+
+    /// An invite code admitting `uses` registrations that expired a minute ago (the API refuses
+    /// to make one: only a fixture can).
+    pub async fn expired_invite(&self, code: &str, uses: i32) -> invite_codes::Model {
+        invite_codes::ActiveModel {
+            code: Set(code.to_owned()),
+            uses_remaining: Set(uses),
+            expires_at: Set(Some(Utc::now().naive_utc() - chrono::Duration::minutes(1))),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap()
+    }
 }
