@@ -49,7 +49,10 @@ pub struct CreatorQuery;
 #[Object]
 impl CreatorQuery {
     /// Creators matching `filter`, in `orderBy` order (default: by name).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one parameter per GraphQL argument"
+    )]
     async fn creators(
         &self,
         ctx: &Context<'_>,

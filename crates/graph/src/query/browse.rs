@@ -50,7 +50,10 @@ pub struct BrowseQuery;
 #[Object]
 impl BrowseQuery {
     /// Technique pages matching `filter`, in `orderBy` order (default: by title).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one parameter per GraphQL argument"
+    )]
     async fn technique_pages(
         &self,
         ctx: &Context<'_>,
@@ -72,7 +75,10 @@ impl BrowseQuery {
     }
 
     /// Key moments of videos the viewer may see, matching `filter`, in `orderBy` order.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one parameter per GraphQL argument"
+    )]
     async fn key_moments(
         &self,
         ctx: &Context<'_>,
@@ -98,7 +104,10 @@ impl BrowseQuery {
     }
 
     /// Videos the viewer may see, matching `filter`, in `orderBy` order (default: newest first).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one parameter per GraphQL argument"
+    )]
     async fn source_videos(
         &self,
         ctx: &Context<'_>,

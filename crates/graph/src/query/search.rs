@@ -33,7 +33,10 @@ impl SearchQuery {
     /// English word endings are ignored. Key moments and transcripts come only from videos the
     /// viewer may see whose creator allows knowledge-base use. The first page of a search is
     /// logged (query, result count, viewer) for `popularSearches`.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one parameter per GraphQL argument"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -1,20 +1,17 @@
 //! Fans following creators: idempotent follow (`INSERT … ON CONFLICT DO NOTHING`) and unfollow.
 
 use entity::creators;
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement};
+use uuid::Uuid;
 
 use crate::{
     context::Viewer,
     error::{ServiceError, ServiceResult},
-    services::ids::CreatorId,
-    services::permissions::{Permission, authorize},
+    services::auth::require_user,
 };
 
-async fn creator(
-    db: &impl ConnectionTrait,
-    creator_id: CreatorId,
-) -> ServiceResult<creators::Model> {
-    creators::Entity::find_by_id(creator_id.into_uuid())
+async fn creator(db: &DatabaseConnection, creator_id: Uuid) -> ServiceResult<creators::Model> {
+    creators::Entity::find_by_id(creator_id)
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("creator"))
@@ -22,11 +19,11 @@ async fn creator(
 
 /// The viewer follows `creator_id`; following twice leaves one row.
 pub async fn follow(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     viewer: &Viewer,
-    creator_id: CreatorId,
+    creator_id: Uuid,
 ) -> ServiceResult<creators::Model> {
-    let me = authorize(viewer, Permission::FollowCreators)?;
+    let me = require_user(viewer)?;
     let creator = creator(db, creator_id).await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -47,11 +44,11 @@ pub async fn follow(
 
 /// The viewer stops following `creator_id` (a no-op when not following).
 pub async fn unfollow(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     viewer: &Viewer,
-    creator_id: CreatorId,
+    creator_id: Uuid,
 ) -> ServiceResult<creators::Model> {
-    let me = authorize(viewer, Permission::FollowCreators)?;
+    let me = require_user(viewer)?;
     let creator = creator(db, creator_id).await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::invite_codes;
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
-    sea_query::LockType,
+    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -14,11 +13,7 @@ use crate::{
     context::Viewer,
     error::{ServiceError, ServiceResult},
     pagination::Window,
-    services::permissions::{Permission, authorize},
-    services::{
-        ids::{InviteCodeId, UserId},
-        tx::{self, Transactional},
-    },
+    services::auth::require_admin,
 };
 
 /// Most uses one code may grant.
@@ -53,8 +48,8 @@ pub fn generate_code() -> String {
 
 /// Creates a code without a viewer check (used by the admin mutation and the CLI).
 pub async fn create_unchecked(
-    db: &impl ConnectionTrait,
-    created_by: Option<UserId>,
+    db: &DatabaseConnection,
+    created_by: Option<Uuid>,
     invite: NewInvite,
 ) -> ServiceResult<invite_codes::Model> {
     if !(1..=MAX_USES).contains(&invite.uses_remaining) {
@@ -84,32 +79,32 @@ pub async fn create_unchecked(
     invite_codes::ActiveModel {
         code: Set(code),
         uses_remaining: Set(invite.uses_remaining),
-        created_by: Set(created_by.map(UserId::into_uuid)),
+        created_by: Set(created_by),
         expires_at: Set(invite.expires_at.map(|at| at.naive_utc())),
         ..Default::default()
     }
     .insert(db)
     .await
-    .map_err(ServiceError::from)
+    .map_err(ServiceError::conflict_on("code"))
 }
 
 /// Admins only: creates an invite code attributed to the admin.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     viewer: &Viewer,
     invite: NewInvite,
 ) -> ServiceResult<invite_codes::Model> {
-    let admin = authorize(viewer, Permission::ManageInvites)?;
-    create_unchecked(db, Some(UserId::from_uuid(admin.id)), invite).await
+    let admin = require_admin(viewer)?;
+    create_unchecked(db, Some(admin.id), invite).await
 }
 
 /// Admins only: a window of invite codes, newest first.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     viewer: &Viewer,
     window: Window,
 ) -> ServiceResult<Vec<invite_codes::Model>> {
-    authorize(viewer, Permission::ManageInvites)?;
+    require_admin(viewer)?;
     Ok(invite_codes::Entity::find()
         .order_by_desc(invite_codes::Column::CreatedAt)
         .order_by_asc(invite_codes::Column::Id)
@@ -120,38 +115,31 @@ pub async fn list(
 }
 
 /// Admins only: how many invite codes exist.
-pub async fn count(db: &impl ConnectionTrait, viewer: &Viewer) -> ServiceResult<u64> {
-    authorize(viewer, Permission::ManageInvites)?;
+pub async fn count(db: &DatabaseConnection, viewer: &Viewer) -> ServiceResult<u64> {
+    require_admin(viewer)?;
     Ok(invite_codes::Entity::find().count(db).await?)
 }
 
-/// Admins only: revokes a code (no uses left); the row stays for the record. The code is read
-/// locked and written in one transaction.
+/// Admins only: revokes a code (no uses left); the row stays for the record.
 pub async fn revoke(
-    db: &impl Transactional,
+    db: &DatabaseConnection,
     viewer: &Viewer,
-    id: InviteCodeId,
+    id: Uuid,
 ) -> ServiceResult<invite_codes::Model> {
-    authorize(viewer, Permission::ManageInvites)?;
-    tx::transaction(db, |txn| {
-        Box::pin(async move {
-            let code = invite_codes::Entity::find_by_id(id.into_uuid())
-                .lock(LockType::NoKeyUpdate)
-                .one(txn)
-                .await?
-                .ok_or(ServiceError::NotFound("invite code"))?;
-            let mut active: invite_codes::ActiveModel = code.into();
-            active.uses_remaining = Set(0);
-            Ok(active.update(txn).await?)
-        })
-    })
-    .await
+    require_admin(viewer)?;
+    let code = invite_codes::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("invite code"))?;
+    let mut active: invite_codes::ActiveModel = code.into();
+    active.uses_remaining = Set(0);
+    Ok(active.update(db).await?)
 }
 
 /// The invite code with this id, if any (callers check that the viewer is an admin).
 pub async fn by_id(
-    db: &impl ConnectionTrait,
-    id: Uuid,
+    db: &DatabaseConnection,
+    id: uuid::Uuid,
 ) -> ServiceResult<Option<entity::invite_codes::Model>> {
     Ok(entity::invite_codes::Entity::find_by_id(id).one(db).await?)
 }
