@@ -259,7 +259,7 @@ impl TestDb {
             match graph::services::auth::authenticate(&self.db, &self.auth, authorization).await {
                 Ok(viewer) => viewer,
                 Err(err) => {
-                    return serde_json::to_value(graph::services::auth::rejection(err)).unwrap();
+                    return serde_json::to_value(graph::error::rejection(err)).unwrap();
                 }
             };
         let schema = graph::build_schema(Some(self.db.clone()), self.auth.clone());
