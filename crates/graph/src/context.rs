@@ -3,58 +3,14 @@
 //! between requests or users.
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use entity::sea_orm_active_enums::UserRole;
 use sea_orm::DatabaseConnection;
-use uuid::Uuid;
 
 use crate::loaders::{
     CreatorById, CreatorPageCounts, CreatorPages, FollowerCounts, Follows, PageColumns,
     TagPageCounts, TagPages, UserById, UserFollowing, UserFollowingCounts,
 };
 
-/// Who is asking.
-#[derive(Clone, Debug, Default)]
-pub enum Viewer {
-    /// No credentials were presented.
-    #[default]
-    Anonymous,
-    /// A signed-in, active user (re-read from the database on every request).
-    User(ViewerUser),
-}
-
-/// The signed-in user behind a request.
-#[derive(Clone, Debug)]
-pub struct ViewerUser {
-    /// The user's id.
-    pub id: Uuid,
-    /// The user's role.
-    pub role: UserRole,
-    /// The creator profile this user curates, if any.
-    pub creator_id: Option<Uuid>,
-}
-
-impl Viewer {
-    /// The signed-in user, if any.
-    pub fn user(&self) -> Option<&ViewerUser> {
-        match self {
-            Self::Anonymous => None,
-            Self::User(user) => Some(user),
-        }
-    }
-
-    /// Whether the viewer is an admin.
-    pub fn is_admin(&self) -> bool {
-        self.user().is_some_and(|u| u.role == UserRole::Admin)
-    }
-
-    /// Whether the viewer may curate `creator_id`'s content: an admin, or a user linked to it.
-    pub fn can_curate(&self, creator_id: Uuid) -> bool {
-        self.is_admin()
-            || self
-                .user()
-                .is_some_and(|u| u.creator_id == Some(creator_id))
-    }
-}
+pub use crate::services::permissions::{Viewer, ViewerUser};
 
 /// One DataLoader per relation, created for each request.
 pub struct Loaders {

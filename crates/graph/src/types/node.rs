@@ -137,7 +137,8 @@ pub(crate) async fn load_node(
             .map(|m| Node::ChatUsageLog(ChatUsageLog(m))),
         NodeKind::User => {
             let viewer = ctx.data::<Viewer>()?;
-            if !(viewer.is_admin() || viewer.user().is_some_and(|u| u.id == key)) {
+            let read = services::permissions::Permission::ReadAccount(key);
+            if services::permissions::authorize(viewer, read).is_err() {
                 return Ok(None);
             }
             ctx.data::<Loaders>()?
@@ -147,7 +148,8 @@ pub(crate) async fn load_node(
                 .map(|m| Node::User(User::of(m)))
         }
         NodeKind::InviteCode => {
-            if !ctx.data::<Viewer>()?.is_admin() {
+            let manage = services::permissions::Permission::ManageInvites;
+            if services::permissions::authorize(ctx.data::<Viewer>()?, manage).is_err() {
                 return Ok(None);
             }
             let db = ctx.data::<DatabaseConnection>()?;

@@ -87,7 +87,8 @@ impl User {
     fn visible_to(&self, ctx: &Context<'_>) -> bool {
         self.1
             || ctx.data::<Viewer>().is_ok_and(|viewer| {
-                viewer.is_admin() || viewer.user().is_some_and(|u| u.id == self.0.id)
+                let read = crate::services::permissions::Permission::ReadAccount(self.0.id);
+                crate::services::permissions::authorize(viewer, read).is_ok()
             })
     }
 }
