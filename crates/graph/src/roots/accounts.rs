@@ -14,9 +14,11 @@ use crate::{
     services::{
         self,
         auth::AuthConfig,
+        ids::{CreatorId, InviteCodeId, UserId},
         invites::NewInvite,
+        permissions::{Permission, authorize},
         rate_limit::ClientIp,
-        users::{Registration, Session, UserFilter},
+        users::{Email, Registration, Session, UserFilter},
     },
     types::{AuthPayload, Creator, InviteCode, InviteCodeConnection, Role, User, UserConnection},
 };
@@ -59,7 +61,7 @@ impl AccountsQuery {
             active: filter.active,
             search: filter.search,
         };
-        services::auth::require_admin(viewer)?;
+        authorize(viewer, Permission::ManageUsers)?;
         let args = PageArgs::new(after, before, first, last)?;
         let total = if args.needs_total() || wants_total(ctx) {
             Some(services::users::count(db, viewer, &filter).await?)
@@ -82,7 +84,7 @@ impl AccountsQuery {
     ) -> async_graphql::Result<InviteCodeConnection> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        services::auth::require_admin(viewer)?;
+        authorize(viewer, Permission::ManageInvites)?;
         let args = PageArgs::new(after, before, first, last)?;
         let total = if args.needs_total() || wants_total(ctx) {
             Some(services::invites::count(db, viewer).await?)
@@ -113,7 +115,7 @@ impl AccountsMutation {
         let config = ctx.data::<AuthConfig>()?;
         let ip = ctx.data_opt::<ClientIp>().copied();
         let registration = Registration {
-            email: input.email,
+            email: Email::parse(&input.email, "email")?,
             password: input.password,
             display_name: input.display_name,
             invite_code: input.invite_code,
@@ -203,7 +205,8 @@ impl AccountsMutation {
     ) -> async_graphql::Result<Creator> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let creator_id = ids::decode(&creator_id, NodeKind::Creator, "creatorId")?;
+        let creator_id =
+            CreatorId::from_uuid(ids::decode(&creator_id, NodeKind::Creator, "creatorId")?);
         Ok(Creator(
             services::follows::follow(db, viewer, creator_id).await?,
         ))
@@ -217,7 +220,8 @@ impl AccountsMutation {
     ) -> async_graphql::Result<Creator> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let creator_id = ids::decode(&creator_id, NodeKind::Creator, "creatorId")?;
+        let creator_id =
+            CreatorId::from_uuid(ids::decode(&creator_id, NodeKind::Creator, "creatorId")?);
         Ok(Creator(
             services::follows::unfollow(db, viewer, creator_id).await?,
         ))
@@ -249,7 +253,7 @@ impl AccountsMutation {
     ) -> async_graphql::Result<InviteCode> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let id = ids::decode(&id, NodeKind::InviteCode, "id")?;
+        let id = InviteCodeId::from_uuid(ids::decode(&id, NodeKind::InviteCode, "id")?);
         Ok(InviteCode(services::invites::revoke(db, viewer, id).await?))
     }
 
@@ -262,7 +266,7 @@ impl AccountsMutation {
     ) -> async_graphql::Result<User> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let user_id = ids::decode(&user_id, NodeKind::User, "userId")?;
+        let user_id = UserId::from_uuid(ids::decode(&user_id, NodeKind::User, "userId")?);
         Ok(User::of(
             services::users::set_role(db, viewer, user_id, role.into()).await?,
         ))
@@ -277,7 +281,7 @@ impl AccountsMutation {
     ) -> async_graphql::Result<User> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let user_id = ids::decode(&user_id, NodeKind::User, "userId")?;
+        let user_id = UserId::from_uuid(ids::decode(&user_id, NodeKind::User, "userId")?);
         Ok(User::of(
             services::users::set_active(db, viewer, user_id, active).await?,
         ))
@@ -292,9 +296,9 @@ impl AccountsMutation {
     ) -> async_graphql::Result<User> {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
-        let user_id = ids::decode(&user_id, NodeKind::User, "userId")?;
+        let user_id = UserId::from_uuid(ids::decode(&user_id, NodeKind::User, "userId")?);
         let creator_id = creator_id
-            .map(|id| ids::decode(&id, NodeKind::Creator, "creatorId"))
+            .map(|id| ids::decode(&id, NodeKind::Creator, "creatorId").map(CreatorId::from_uuid))
             .transpose()?;
         Ok(User::of(
             services::users::link_creator(db, viewer, user_id, creator_id).await?,

@@ -1,17 +1,20 @@
 //! Fans following creators: idempotent follow (`INSERT … ON CONFLICT DO NOTHING`) and unfollow.
 
 use entity::creators;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement};
-use uuid::Uuid;
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 
 use crate::{
     context::Viewer,
     error::{ServiceError, ServiceResult},
-    services::auth::require_user,
+    services::ids::CreatorId,
+    services::permissions::{Permission, authorize},
 };
 
-async fn creator(db: &DatabaseConnection, creator_id: Uuid) -> ServiceResult<creators::Model> {
-    creators::Entity::find_by_id(creator_id)
+async fn creator(
+    db: &impl ConnectionTrait,
+    creator_id: CreatorId,
+) -> ServiceResult<creators::Model> {
+    creators::Entity::find_by_id(creator_id.into_uuid())
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("creator"))
@@ -19,11 +22,11 @@ async fn creator(db: &DatabaseConnection, creator_id: Uuid) -> ServiceResult<cre
 
 /// The viewer follows `creator_id`; following twice leaves one row.
 pub async fn follow(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
-    creator_id: Uuid,
+    creator_id: CreatorId,
 ) -> ServiceResult<creators::Model> {
-    let me = require_user(viewer)?;
+    let me = authorize(viewer, Permission::FollowCreators)?;
     let creator = creator(db, creator_id).await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -44,11 +47,11 @@ pub async fn follow(
 
 /// The viewer stops following `creator_id` (a no-op when not following).
 pub async fn unfollow(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
-    creator_id: Uuid,
+    creator_id: CreatorId,
 ) -> ServiceResult<creators::Model> {
-    let me = require_user(viewer)?;
+    let me = authorize(viewer, Permission::FollowCreators)?;
     let creator = creator(db, creator_id).await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use entity::invite_codes;
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
+    sea_query::LockType,
 };
 use uuid::Uuid;
 
@@ -13,7 +14,11 @@ use crate::{
     context::Viewer,
     error::{ServiceError, ServiceResult},
     pagination::Window,
-    services::auth::require_admin,
+    services::permissions::{Permission, authorize},
+    services::{
+        ids::{InviteCodeId, UserId},
+        tx::{self, Transactional},
+    },
 };
 
 /// Most uses one code may grant.
@@ -48,8 +53,8 @@ pub fn generate_code() -> String {
 
 /// Creates a code without a viewer check (used by the admin mutation and the CLI).
 pub async fn create_unchecked(
-    db: &DatabaseConnection,
-    created_by: Option<Uuid>,
+    db: &impl ConnectionTrait,
+    created_by: Option<UserId>,
     invite: NewInvite,
 ) -> ServiceResult<invite_codes::Model> {
     if !(1..=MAX_USES).contains(&invite.uses_remaining) {
@@ -79,32 +84,32 @@ pub async fn create_unchecked(
     invite_codes::ActiveModel {
         code: Set(code),
         uses_remaining: Set(invite.uses_remaining),
-        created_by: Set(created_by),
+        created_by: Set(created_by.map(UserId::into_uuid)),
         expires_at: Set(invite.expires_at.map(|at| at.naive_utc())),
         ..Default::default()
     }
     .insert(db)
     .await
-    .map_err(ServiceError::conflict_on("code"))
+    .map_err(ServiceError::from)
 }
 
 /// Admins only: creates an invite code attributed to the admin.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
     invite: NewInvite,
 ) -> ServiceResult<invite_codes::Model> {
-    let admin = require_admin(viewer)?;
-    create_unchecked(db, Some(admin.id), invite).await
+    let admin = authorize(viewer, Permission::ManageInvites)?;
+    create_unchecked(db, Some(UserId::from_uuid(admin.id)), invite).await
 }
 
 /// Admins only: a window of invite codes, newest first.
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
     window: Window,
 ) -> ServiceResult<Vec<invite_codes::Model>> {
-    require_admin(viewer)?;
+    authorize(viewer, Permission::ManageInvites)?;
     Ok(invite_codes::Entity::find()
         .order_by_desc(invite_codes::Column::CreatedAt)
         .order_by_asc(invite_codes::Column::Id)
@@ -115,31 +120,38 @@ pub async fn list(
 }
 
 /// Admins only: how many invite codes exist.
-pub async fn count(db: &DatabaseConnection, viewer: &Viewer) -> ServiceResult<u64> {
-    require_admin(viewer)?;
+pub async fn count(db: &impl ConnectionTrait, viewer: &Viewer) -> ServiceResult<u64> {
+    authorize(viewer, Permission::ManageInvites)?;
     Ok(invite_codes::Entity::find().count(db).await?)
 }
 
-/// Admins only: revokes a code (no uses left); the row stays for the record.
+/// Admins only: revokes a code (no uses left); the row stays for the record. The code is read
+/// locked and written in one transaction.
 pub async fn revoke(
-    db: &DatabaseConnection,
+    db: &impl Transactional,
     viewer: &Viewer,
-    id: Uuid,
+    id: InviteCodeId,
 ) -> ServiceResult<invite_codes::Model> {
-    require_admin(viewer)?;
-    let code = invite_codes::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("invite code"))?;
-    let mut active: invite_codes::ActiveModel = code.into();
-    active.uses_remaining = Set(0);
-    Ok(active.update(db).await?)
+    authorize(viewer, Permission::ManageInvites)?;
+    tx::transaction(db, |txn| {
+        Box::pin(async move {
+            let code = invite_codes::Entity::find_by_id(id.into_uuid())
+                .lock(LockType::NoKeyUpdate)
+                .one(txn)
+                .await?
+                .ok_or(ServiceError::NotFound("invite code"))?;
+            let mut active: invite_codes::ActiveModel = code.into();
+            active.uses_remaining = Set(0);
+            Ok(active.update(txn).await?)
+        })
+    })
+    .await
 }
 
 /// The invite code with this id, if any (callers check that the viewer is an admin).
 pub async fn by_id(
-    db: &DatabaseConnection,
-    id: uuid::Uuid,
+    db: &impl ConnectionTrait,
+    id: Uuid,
 ) -> ServiceResult<Option<entity::invite_codes::Model>> {
     Ok(entity::invite_codes::Entity::find_by_id(id).one(db).await?)
 }

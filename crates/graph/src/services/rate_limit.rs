@@ -8,7 +8,7 @@
 
 use std::net::IpAddr;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::error::{ServiceError, ServiceResult};
 
@@ -61,7 +61,7 @@ fn count_of(row: &sea_orm::QueryResult) -> ServiceResult<Count> {
 }
 
 /// Counts one attempt under `key` in windows of `window_secs`; returns the window's count.
-async fn bump(db: &DatabaseConnection, key: &str, window_secs: u32) -> ServiceResult<Count> {
+async fn bump(db: &impl ConnectionTrait, key: &str, window_secs: u32) -> ServiceResult<Count> {
     let window = i64::from(window_secs.max(1));
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
@@ -83,7 +83,7 @@ async fn bump(db: &DatabaseConnection, key: &str, window_secs: u32) -> ServiceRe
 }
 
 /// The count of `key` in the current window of `window_secs` without counting an attempt.
-async fn peek(db: &DatabaseConnection, key: &str, window_secs: u32) -> ServiceResult<Count> {
+async fn peek(db: &impl ConnectionTrait, key: &str, window_secs: u32) -> ServiceResult<Count> {
     let window = i64::from(window_secs.max(1));
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
@@ -105,7 +105,7 @@ async fn peek(db: &DatabaseConnection, key: &str, window_secs: u32) -> ServiceRe
 }
 
 /// Forgets `key`'s count.
-async fn clear(db: &DatabaseConnection, key: &str) -> ServiceResult<()> {
+async fn clear(db: &impl ConnectionTrait, key: &str) -> ServiceResult<()> {
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "DELETE FROM rate_limit_counters WHERE key = $1",
@@ -116,7 +116,7 @@ async fn clear(db: &DatabaseConnection, key: &str) -> ServiceResult<()> {
 }
 
 /// Counts one attempt under `key`; `RATE_LIMITED` when the window's count exceeds `limit.max`.
-pub async fn hit(db: &DatabaseConnection, key: &str, limit: Limit) -> ServiceResult<()> {
+pub async fn hit(db: &impl ConnectionTrait, key: &str, limit: Limit) -> ServiceResult<()> {
     if rand::random_ratio(1, 100) {
         prune(db).await?;
     }
@@ -144,7 +144,7 @@ pub fn address(ip: Option<ClientIp>) -> String {
 /// Counts a registration attempt: per client address, or per email when the address is unknown.
 /// With an address, a stranger's attempts with someone's email never stop that person registering.
 pub async fn check_registration(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ip: Option<ClientIp>,
     email: &str,
     limit: Limit,
@@ -174,7 +174,7 @@ pub struct LoginAttempt {
 ///   address and window, while the owner signing in from an address that has not failed still
 ///   gets through with the right password.
 pub async fn begin_login(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ip: Option<ClientIp>,
     email: &str,
     login_limit: Limit,
@@ -206,19 +206,19 @@ pub async fn begin_login(
 
 impl LoginAttempt {
     /// The password was wrong (or the account unusable): one more failure for the email.
-    pub async fn failed(self, db: &DatabaseConnection) -> ServiceResult<()> {
+    pub async fn failed(self, db: &impl ConnectionTrait) -> ServiceResult<()> {
         bump(db, &self.email_key, self.email_ceiling.window_secs).await?;
         Ok(())
     }
 
     /// The password was right: the pair starts afresh (the owner's typos before do not count).
-    pub async fn succeeded(self, db: &DatabaseConnection) -> ServiceResult<()> {
+    pub async fn succeeded(self, db: &impl ConnectionTrait) -> ServiceResult<()> {
         clear(db, &self.pair_key).await
     }
 }
 
 /// Deletes counters of windows that ended long ago (called opportunistically).
-pub async fn prune(db: &DatabaseConnection) -> ServiceResult<()> {
+pub async fn prune(db: &impl ConnectionTrait) -> ServiceResult<()> {
     db.execute_raw(Statement::from_string(
         DbBackend::Postgres,
         "DELETE FROM rate_limit_counters \

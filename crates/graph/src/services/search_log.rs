@@ -288,7 +288,7 @@ pub struct Popular {
 /// The `limit` most frequent queries since `since` that found something (ties: most recent first,
 /// then alphabetical).
 pub async fn popular(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     since: Option<chrono::DateTime<Utc>>,
     limit: u64,
 ) -> ServiceResult<Vec<Popular>> {

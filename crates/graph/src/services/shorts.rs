@@ -1,13 +1,13 @@
 //! Generated shorts: the public share link.
 
 use entity::{generated_shorts, sea_orm_active_enums::ShortStatus};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::error::ServiceResult;
 
 /// The complete short shared under `token`, if any. Incomplete shorts look missing.
 pub async fn by_share_token(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     token: &str,
 ) -> ServiceResult<Option<generated_shorts::Model>> {
     Ok(generated_shorts::Entity::find()

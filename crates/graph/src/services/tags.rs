@@ -1,7 +1,7 @@
 //! Tags: lookups by (normalized) name.
 
 use entity::tags;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::error::ServiceResult;
 
@@ -11,7 +11,7 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// The tag with this name, if any.
-pub async fn by_name(db: &DatabaseConnection, name: &str) -> ServiceResult<Option<tags::Model>> {
+pub async fn by_name(db: &impl ConnectionTrait, name: &str) -> ServiceResult<Option<tags::Model>> {
     Ok(tags::Entity::find()
         .filter(tags::Column::Name.eq(normalize(name)))
         .one(db)

@@ -4,9 +4,9 @@
 use chrono::Utc;
 use entity::{creators, sea_orm_active_enums::UserRole, users};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
-    sea_query::{Expr, ExprTrait, extension::postgres::PgExpr},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    sea_query::{Expr, ExprTrait, LockType, extension::postgres::PgExpr},
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -17,10 +17,12 @@ use crate::{
     pagination::Window,
     services::{
         auth::{
-            self, AuthConfig, PasswordCheck, hash_password, require_admin, require_user,
-            validate_password, verify_password,
+            self, AuthConfig, PasswordCheck, hash_password, validate_password, verify_password,
         },
+        ids::{CreatorId, UserId},
+        permissions::{Permission, authorize},
         rate_limit::{self, ClientIp, Limit},
+        tx,
     },
 };
 
@@ -33,6 +35,22 @@ pub const CREATE_ADMIN_LIMIT: Limit = Limit {
     max: 5,
     window_secs: 600,
 };
+
+/// An email address as accounts store it: trimmed, lower-cased, of a valid shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Normalizes and checks `email`; an invalid one is `BAD_USER_INPUT` on `argument`.
+    pub fn parse(email: &str, argument: &str) -> ServiceResult<Self> {
+        normalize_email(email, argument).map(Self)
+    }
+
+    /// The normalized address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// Trims and lower-cases an email and checks its shape.
 pub fn normalize_email(email: &str, argument: &str) -> ServiceResult<String> {
@@ -68,11 +86,12 @@ pub fn normalize_display_name(name: &str, argument: &str) -> ServiceResult<Strin
     Ok(name.to_owned())
 }
 
-/// What `register` needs.
+/// What `register` needs. The email is parsed first (the rate limit counts per address or per
+/// email); the password, display name and code are checked by `register` after the limit.
 #[derive(Debug, Clone)]
 pub struct Registration {
-    /// Email (trimmed and lower-cased here).
-    pub email: String,
+    /// Email, normalized.
+    pub email: Email,
     /// Plain password (hashed here, never stored or logged).
     pub password: String,
     /// Display name.
@@ -90,16 +109,17 @@ pub struct Session {
     pub user: users::Model,
 }
 
-/// Registers a user with an invite code: the code's use and the new user commit together, so a
-/// code with N uses admits exactly N registrations however many arrive at once.
+/// Registers a user with an invite code: the code's use and the new user commit together (one
+/// [`tx::transaction`]), so a code with N uses admits exactly N registrations however many arrive
+/// at once, and a refused user row (a taken email) gives the use back.
 pub async fn register(
-    db: &DatabaseConnection,
+    db: &impl tx::Transactional,
     config: &AuthConfig,
     ip: Option<ClientIp>,
     input: Registration,
 ) -> ServiceResult<Session> {
-    let email = normalize_email(&input.email, "email")?;
-    rate_limit::check_registration(db, ip, &email, config.register_limit).await?;
+    let email = input.email.as_str();
+    rate_limit::check_registration(db, ip, email, config.register_limit).await?;
     validate_password(&input.password, "password")?;
     let display_name = normalize_display_name(&input.display_name, "displayName")?;
     let code = input.invite_code.trim();
@@ -110,10 +130,30 @@ pub async fn register(
         ));
     }
     let hashed = hash_password(&input.password).await?;
-    let txn = db.begin().await?;
+    let user = tx::transaction(db, |txn| {
+        let code = code.to_owned();
+        let new_user = users::ActiveModel {
+            email: Set(email.to_owned()),
+            hashed_password: Set(hashed.clone()),
+            display_name: Set(display_name.clone()),
+            role: Set(UserRole::Creator),
+            ..Default::default()
+        };
+        Box::pin(async move {
+            spend_invite(txn, &code).await?;
+            Ok(new_user.insert(txn).await?)
+        })
+    })
+    .await?;
+    let token = auth::issue_token(config, &user)?;
+    Ok(Session { token, user })
+}
+
+/// Takes one use of the invite `code`, or refuses the code (`BAD_USER_INPUT` on `inviteCode`).
+async fn spend_invite(db: &impl ConnectionTrait, code: &str) -> ServiceResult<()> {
     // The row lock of this UPDATE serialises concurrent uses; the predicate is re-checked after
     // waiting, so the count never goes below zero.
-    let used = txn
+    let used = db
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "UPDATE invite_codes SET uses_remaining = uses_remaining - 1 \
@@ -128,19 +168,7 @@ pub async fn register(
             "this invite code does not exist, has expired or has been used up",
         ));
     }
-    let user = users::ActiveModel {
-        email: Set(email),
-        hashed_password: Set(hashed),
-        display_name: Set(display_name),
-        role: Set(UserRole::Creator),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(ServiceError::conflict_on("email"))?;
-    txn.commit().await?;
-    let token = auth::issue_token(config, &user)?;
-    Ok(Session { token, user })
+    Ok(())
 }
 
 fn bad_credentials() -> ServiceError {
@@ -151,7 +179,7 @@ fn bad_credentials() -> ServiceError {
 /// inactive account. A legacy bcrypt hash is replaced with argon2id on success. The attempt passes
 /// the login limits before any password work (`rate_limit::begin_login`, decision 0011).
 pub async fn login(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     config: &AuthConfig,
     ip: Option<ClientIp>,
     email: &str,
@@ -197,7 +225,7 @@ pub async fn login(
 }
 
 /// The user with this id, if any.
-pub async fn by_id(db: &DatabaseConnection, id: Uuid) -> ServiceResult<Option<users::Model>> {
+pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> ServiceResult<Option<users::Model>> {
     Ok(users::Entity::find_by_id(id).one(db).await?)
 }
 
@@ -208,8 +236,17 @@ async fn must_find(db: &impl ConnectionTrait, id: Uuid) -> ServiceResult<users::
         .ok_or(ServiceError::NotFound("user"))
 }
 
+/// The user `id`, its row locked against other writers until the transaction ends.
+async fn lock(db: &impl ConnectionTrait, id: UserId) -> ServiceResult<users::Model> {
+    users::Entity::find_by_id(id.into_uuid())
+        .lock(LockType::NoKeyUpdate)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("user"))
+}
+
 /// The signed-in viewer's own row.
-pub async fn me(db: &DatabaseConnection, viewer: &Viewer) -> ServiceResult<Option<users::Model>> {
+pub async fn me(db: &impl ConnectionTrait, viewer: &Viewer) -> ServiceResult<Option<users::Model>> {
     match viewer.user() {
         Some(user) => by_id(db, user.id).await,
         None => Ok(None),
@@ -225,13 +262,13 @@ fn now() -> chrono::NaiveDateTime {
 /// `change_password_limit` before the current password is verified, so a stolen token cannot
 /// guess it without limit.
 pub async fn change_password(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     config: &AuthConfig,
     viewer: &Viewer,
     current: &str,
     new: &str,
 ) -> ServiceResult<Session> {
-    let me = require_user(viewer)?;
+    let me = authorize(viewer, Permission::OwnAccount)?;
     validate_password(new, "newPassword")?;
     rate_limit::hit(
         db,
@@ -259,11 +296,11 @@ pub async fn change_password(
 
 /// Changes the viewer's display name.
 pub async fn update_profile(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
     display_name: &str,
 ) -> ServiceResult<users::Model> {
-    let me = require_user(viewer)?;
+    let me = authorize(viewer, Permission::OwnAccount)?;
     let display_name = normalize_display_name(display_name, "displayName")?;
     let mut active: users::ActiveModel = must_find(db, me.id).await?.into();
     active.display_name = Set(display_name);
@@ -272,10 +309,10 @@ pub async fn update_profile(
 
 /// Marks the viewer's onboarding as done (idempotent).
 pub async fn complete_onboarding(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
 ) -> ServiceResult<users::Model> {
-    let me = require_user(viewer)?;
+    let me = authorize(viewer, Permission::OwnAccount)?;
     let mut active: users::ActiveModel = must_find(db, me.id).await?.into();
     active.onboarding_completed = Set(true);
     Ok(active.update(db).await?)
@@ -301,14 +338,30 @@ impl DigestFrequency {
 }
 
 /// Stores the viewer's notification preferences in the JSONB column; unset fields keep their value.
+/// The read and the write share a transaction with the row locked, so two concurrent changes of
+/// different fields both survive.
 pub async fn update_notification_preferences(
-    db: &DatabaseConnection,
+    db: &impl tx::Transactional,
     viewer: &Viewer,
     digest_enabled: Option<bool>,
     digest_frequency: Option<DigestFrequency>,
 ) -> ServiceResult<users::Model> {
-    let me = require_user(viewer)?;
-    let user = must_find(db, me.id).await?;
+    let me = UserId::from_uuid(authorize(viewer, Permission::OwnAccount)?.id);
+    tx::transaction(db, |txn| {
+        Box::pin(async move {
+            let user = lock(txn, me).await?;
+            merge_preferences(txn, user, digest_enabled, digest_frequency).await
+        })
+    })
+    .await
+}
+
+async fn merge_preferences(
+    db: &impl ConnectionTrait,
+    user: users::Model,
+    digest_enabled: Option<bool>,
+    digest_frequency: Option<DigestFrequency>,
+) -> ServiceResult<users::Model> {
     let mut prefs = user.notification_preferences.clone();
     if !prefs.is_object() {
         prefs = json!({});
@@ -369,12 +422,12 @@ fn filtered(filter: &UserFilter) -> sea_orm::Select<users::Entity> {
 
 /// Admins only: a window of users matching `filter`, ordered by email.
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
     filter: &UserFilter,
     window: Window,
 ) -> ServiceResult<Vec<users::Model>> {
-    require_admin(viewer)?;
+    authorize(viewer, Permission::ManageUsers)?;
     Ok(filtered(filter)
         .order_by_asc(users::Column::Email)
         .order_by_asc(users::Column::Id)
@@ -386,84 +439,102 @@ pub async fn list(
 
 /// Admins only: how many users match `filter`.
 pub async fn count(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
     filter: &UserFilter,
 ) -> ServiceResult<u64> {
-    require_admin(viewer)?;
+    authorize(viewer, Permission::ManageUsers)?;
     Ok(filtered(filter).count(db).await?)
 }
 
 /// Admins only: changes a user's role. An admin cannot demote themselves (no lock-out).
 pub async fn set_role(
-    db: &DatabaseConnection,
+    db: &impl tx::Transactional,
     viewer: &Viewer,
-    user_id: Uuid,
+    user_id: UserId,
     role: UserRole,
 ) -> ServiceResult<users::Model> {
-    let admin = require_admin(viewer)?;
-    if admin.id == user_id && role != UserRole::Admin {
+    let admin = authorize(viewer, Permission::ManageUsers)?;
+    if admin.id == user_id.into_uuid() && role != UserRole::Admin {
         return Err(ServiceError::invalid(
             "userId",
             "admins cannot demote themselves",
         ));
     }
-    let mut active: users::ActiveModel = must_find(db, user_id).await?.into();
-    active.role = Set(role);
-    Ok(active.update(db).await?)
+    tx::transaction(db, |txn| {
+        Box::pin(async move {
+            let mut active: users::ActiveModel = lock(txn, user_id).await?.into();
+            active.role = Set(role);
+            Ok(active.update(txn).await?)
+        })
+    })
+    .await
 }
 
 /// Admins only: (de)activates a user; deactivation revokes their tokens at once.
 pub async fn set_active(
-    db: &DatabaseConnection,
+    db: &impl tx::Transactional,
     viewer: &Viewer,
-    user_id: Uuid,
+    user_id: UserId,
     is_active: bool,
 ) -> ServiceResult<users::Model> {
-    let admin = require_admin(viewer)?;
-    if admin.id == user_id && !is_active {
+    let admin = authorize(viewer, Permission::ManageUsers)?;
+    if admin.id == user_id.into_uuid() && !is_active {
         return Err(ServiceError::invalid(
             "userId",
             "admins cannot deactivate themselves",
         ));
     }
-    let mut active: users::ActiveModel = must_find(db, user_id).await?.into();
-    active.is_active = Set(is_active);
-    if !is_active {
-        active.tokens_valid_after = Set(Some(now()));
-    }
-    Ok(active.update(db).await?)
+    tx::transaction(db, |txn| {
+        Box::pin(async move {
+            let mut active: users::ActiveModel = lock(txn, user_id).await?.into();
+            active.is_active = Set(is_active);
+            if !is_active {
+                active.tokens_valid_after = Set(Some(now()));
+            }
+            Ok(active.update(txn).await?)
+        })
+    })
+    .await
 }
 
 /// Admins only: links a user to the creator they curate (or unlinks with `None`).
+/// The creator and the user are read and the link written in one transaction; the creator's row
+/// is share-locked so it cannot be deleted between the check and the write.
 pub async fn link_creator(
-    db: &DatabaseConnection,
+    db: &impl tx::Transactional,
     viewer: &Viewer,
-    user_id: Uuid,
-    creator_id: Option<Uuid>,
+    user_id: UserId,
+    creator_id: Option<CreatorId>,
 ) -> ServiceResult<users::Model> {
-    require_admin(viewer)?;
-    if let Some(creator_id) = creator_id {
-        creators::Entity::find_by_id(creator_id)
-            .one(db)
-            .await?
-            .ok_or(ServiceError::NotFound("creator"))?;
-    }
-    let mut active: users::ActiveModel = must_find(db, user_id).await?.into();
-    active.creator_id = Set(creator_id);
-    Ok(active.update(db).await?)
+    authorize(viewer, Permission::ManageUsers)?;
+    tx::transaction(db, |txn| {
+        Box::pin(async move {
+            if let Some(creator_id) = creator_id {
+                creators::Entity::find_by_id(creator_id.into_uuid())
+                    .lock(LockType::KeyShare)
+                    .one(txn)
+                    .await?
+                    .ok_or(ServiceError::NotFound("creator"))?;
+            }
+            let mut active: users::ActiveModel = lock(txn, user_id).await?.into();
+            active.creator_id = Set(creator_id.map(CreatorId::into_uuid));
+            Ok(active.update(txn).await?)
+        })
+    })
+    .await
 }
 
 /// Creates an admin account (the `patchbay create-admin` bootstrap; no viewer involved). Attempts
 /// count per email ([`CREATE_ADMIN_LIMIT`]) before the password is hashed, like every other path
 /// that hashes.
 pub async fn create_admin(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     email: &str,
     password: &str,
     display_name: &str,
 ) -> ServiceResult<users::Model> {
-    let email = normalize_email(email, "email")?;
+    let email = Email::parse(email, "email")?.0;
     validate_password(password, "password")?;
     let display_name = normalize_display_name(display_name, "displayName")?;
     rate_limit::hit(
@@ -483,5 +554,5 @@ pub async fn create_admin(
     }
     .insert(db)
     .await
-    .map_err(ServiceError::conflict_on("email"))
+    .map_err(ServiceError::from)
 }
