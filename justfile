@@ -12,7 +12,7 @@ run *ARGS:
 test:
     cargo test --workspace
 
-# What CI runs: formatting, lints, tests.
+# What CI runs: formatting, lints, unused dependencies (cargo-machete), tests.
 ci:
     bash .ci/run
 

@@ -144,7 +144,10 @@ pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
 #[cfg(test)]
 mod tests {
     /// The server may run seeding on a spawned task.
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "a compile-time check: it only has to type-check, never run"
+    )]
     fn seed_future_is_send(db: &sea_orm::DatabaseConnection) {
         fn assert_send<T: Send>(_: &T) {}
         assert_send(&super::seed(db, super::Scale::Demo, false));
