@@ -114,6 +114,7 @@ async fn nested_connections_page_per_parent() {
         .execute("{ creators { edges { node { techniquePages(first: 2) { pageInfo { hasNextPage endCursor } edges { node { title } } } } } } }")
         .await;
     let edges = r["data"]["creators"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 2, "{r}");
     for (edge, prefix) in edges.iter().zip(["A", "B"]) {
         let pages = &edge["node"]["techniquePages"];
         let titles: Vec<&str> = pages["edges"]

@@ -305,7 +305,7 @@ async fn limits_let_introspection_through_and_production_hides_it() {
 }
 
 #[tokio::test]
-async fn batching_when_enabled() {
+async fn batches_up_to_the_limit_run_and_larger_ones_are_refused() {
     let mut config = HttpConfig::default();
     config.graphql.max_batch = 2;
     let (_t, router) = router_with(config).await;

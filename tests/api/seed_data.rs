@@ -52,6 +52,30 @@ impl Scratch {
         }
         Ok(parts.join(","))
     }
+
+    /// The row count of every seeded table.
+    async fn counts(&self) -> anyhow::Result<Vec<(&'static str, i64)>> {
+        let mut counts = Vec::new();
+        for &table in TABLES {
+            counts.push((
+                table,
+                self.count(&format!("SELECT count(*) FROM {table}")).await?,
+            ));
+        }
+        Ok(counts)
+    }
+}
+
+/// Asserts that a seed filled every table it fills: two runs that loaded nothing would otherwise
+/// compare equal.
+fn assert_filled(counts: &[(&str, i64)]) {
+    for &(table, n) in counts {
+        if UNSEEDED.contains(&table) {
+            assert_eq!(n, 0, "{table}");
+        } else {
+            assert!(n > 0, "the seed left {table} empty");
+        }
+    }
 }
 
 const TABLES: &[&str] = &[
@@ -77,6 +101,12 @@ const TABLES: &[&str] = &[
     "pipeline_runs",
     "pipeline_events",
     "search_logs",
+];
+
+/// Tables of [`TABLES`] the demo seed leaves empty on purpose.
+const UNSEEDED: &[&str] = &[
+    // An invite code in the seed would be in the repository for anyone to register with.
+    "invite_codes",
 ];
 
 #[tokio::test]
@@ -157,8 +187,11 @@ async fn demo_seed_is_complete_deterministic_and_refuses_to_double() -> anyhow::
     // No invite code: one in the seed would be in the repository for anyone to register with.
     assert_eq!(first.count("SELECT count(*) FROM invite_codes").await?, 0);
 
-    // Same scale, same rows.
+    // Same scale, same rows: as many in every table (none of them empty), with the same contents.
     seed::seed(&second.db, seed::Scale::Demo, false).await?;
+    let counts = first.counts().await?;
+    assert_filled(&counts);
+    assert_eq!(counts, second.counts().await?);
     assert_eq!(first.digest().await?, second.digest().await?);
 
     Ok(())
@@ -195,5 +228,17 @@ async fn same_seed_same_graph_answers() {
     a.seed_demo().await;
     b.seed_demo().await;
     let query = "{ creators(first: 3) { edges { node { slug techniquePages(first: 2) { edges { node { slug tags { name } } } } } } } }";
-    assert_eq!(a.execute(query).await, b.execute(query).await);
+    let answer = a.execute(query).await;
+    // Two empty answers would be equal too: the answer has three creators, each with pages.
+    let creators = answer["data"]["creators"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"));
+    assert_eq!(creators.len(), 3, "{answer}");
+    for creator in creators {
+        let pages = creator["node"]["techniquePages"]["edges"]
+            .as_array()
+            .unwrap();
+        assert!(!pages.is_empty(), "{answer}");
+    }
+    assert_eq!(answer, b.execute(query).await);
 }

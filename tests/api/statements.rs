@@ -53,7 +53,7 @@ async fn nested_creators_pages_tags_take_a_fixed_number_of_statements() {
 }
 
 #[tokio::test]
-async fn the_issue_query_takes_at_most_six_statements() {
+async fn the_issue_query_takes_three_statements() {
     let t = support::test_db().await;
     t.seed_demo().await;
     let before = t.statements.get();
