@@ -30,3 +30,4 @@ mod statements;
 mod tokens;
 mod transactions;
 mod visibility;
+mod visibility_sql;

@@ -7,109 +7,87 @@ use uuid::Uuid;
 
 use crate::error::ServiceError;
 
-/// Every kind of node that has a global ID.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NodeKind {
-    /// A creator.
-    Creator,
-    /// A technique page.
-    TechniquePage,
-    /// A tag.
-    Tag,
-    /// A source video.
-    SourceVideo,
-    /// A transcript segment.
-    TranscriptSegment,
-    /// A key moment.
-    KeyMoment,
-    /// A video's consent.
-    VideoConsent,
-    /// A consent audit entry.
-    ConsentAuditLog,
-    /// A technique page version.
-    TechniquePageVersion,
-    /// A link between technique pages.
-    RelatedTechniqueLink,
-    /// A highlight candidate.
-    HighlightCandidate,
-    /// A generated short.
-    GeneratedShort,
-    /// A creator's post.
-    Post,
-    /// A post attachment.
-    PostAttachment,
-    /// A pipeline run.
-    PipelineRun,
-    /// A pipeline event.
-    PipelineEvent,
-    /// A content report.
-    ContentReport,
-    /// A search log row.
-    SearchLog,
-    /// An email digest log row.
-    EmailDigestLog,
-    /// A chat usage log row.
-    ChatUsageLog,
-    /// A user account.
-    User,
-    /// An invite code.
-    InviteCode,
+/// The one list of node kinds: each kind's name (also its GraphQL type and `types` wrapper), its
+/// description, the relation of [`crate::Loaders`] that loads it by id (visibility included), and
+/// how its wrapper is built from a row. Invokes `$declare!` with the list: [`NodeKind`] here, the
+/// `Node` interface and `load_node` in `types/node.rs`. A new kind of node is one line here.
+macro_rules! node_kinds {
+    ($declare:ident) => {
+        $declare! {
+            /// A creator.
+            Creator => creator_by_id, Creator;
+            /// A technique page.
+            TechniquePage => page_by_id, TechniquePage::from;
+            /// A tag.
+            Tag => tag_by_id, Tag;
+            /// A source video.
+            SourceVideo => video_by_id, SourceVideo;
+            /// A transcript segment.
+            TranscriptSegment => segment_by_id, TranscriptSegment;
+            /// A key moment.
+            KeyMoment => moment_by_id, KeyMoment;
+            /// A video's consent.
+            VideoConsent => consent_by_id, VideoConsent;
+            /// A consent audit entry.
+            ConsentAuditLog => audit_by_id, ConsentAuditLog;
+            /// A technique page version.
+            TechniquePageVersion => version_by_id, TechniquePageVersion;
+            /// A link between technique pages.
+            RelatedTechniqueLink => link_by_id, RelatedTechniqueLink;
+            /// A highlight candidate.
+            HighlightCandidate => highlight_by_id, HighlightCandidate;
+            /// A generated short.
+            GeneratedShort => short_by_id, GeneratedShort;
+            /// A creator's post.
+            Post => post_by_id, Post;
+            /// A post attachment.
+            PostAttachment => attachment_by_id, PostAttachment;
+            /// A pipeline run.
+            PipelineRun => run_by_id, PipelineRun;
+            /// A pipeline event.
+            PipelineEvent => event_by_id, PipelineEvent;
+            /// A content report.
+            ContentReport => report_by_id, ContentReport;
+            /// A search log row.
+            SearchLog => search_log_by_id, SearchLog;
+            /// An email digest log row.
+            EmailDigestLog => digest_by_id, EmailDigestLog;
+            /// A chat usage log row.
+            ChatUsageLog => chat_by_id, ChatUsageLog;
+            /// A user account (visible to the user and admins).
+            User => user_by_id, User::of;
+            /// An invite code (visible to admins).
+            InviteCode => invite_by_id, InviteCode;
+        }
+    };
 }
+pub(crate) use node_kinds;
+
+/// Declares [`NodeKind`] from [`node_kinds!`].
+macro_rules! declare_node_kind {
+    ($($(#[doc = $doc:literal])* $kind:ident => $loader:ident, $make:path;)*) => {
+        /// Every kind of node that has a global ID.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum NodeKind {
+            $($(#[doc = $doc])* $kind,)*
+        }
+
+        impl NodeKind {
+            /// Every kind, in declaration order.
+            pub const ALL: [Self; [$(stringify!($kind)),*].len()] = [$(Self::$kind),*];
+
+            /// The kind's name: its GraphQL type, and the prefix of its global IDs.
+            fn name(self) -> &'static str {
+                match self {
+                    $(Self::$kind => stringify!($kind),)*
+                }
+            }
+        }
+    };
+}
+node_kinds!(declare_node_kind);
 
 impl NodeKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [Self; 22] = [
-        Self::Creator,
-        Self::TechniquePage,
-        Self::Tag,
-        Self::SourceVideo,
-        Self::TranscriptSegment,
-        Self::KeyMoment,
-        Self::VideoConsent,
-        Self::ConsentAuditLog,
-        Self::TechniquePageVersion,
-        Self::RelatedTechniqueLink,
-        Self::HighlightCandidate,
-        Self::GeneratedShort,
-        Self::Post,
-        Self::PostAttachment,
-        Self::PipelineRun,
-        Self::PipelineEvent,
-        Self::ContentReport,
-        Self::SearchLog,
-        Self::EmailDigestLog,
-        Self::ChatUsageLog,
-        Self::User,
-        Self::InviteCode,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::Creator => "Creator",
-            Self::TechniquePage => "TechniquePage",
-            Self::Tag => "Tag",
-            Self::SourceVideo => "SourceVideo",
-            Self::TranscriptSegment => "TranscriptSegment",
-            Self::KeyMoment => "KeyMoment",
-            Self::VideoConsent => "VideoConsent",
-            Self::ConsentAuditLog => "ConsentAuditLog",
-            Self::TechniquePageVersion => "TechniquePageVersion",
-            Self::RelatedTechniqueLink => "RelatedTechniqueLink",
-            Self::HighlightCandidate => "HighlightCandidate",
-            Self::GeneratedShort => "GeneratedShort",
-            Self::Post => "Post",
-            Self::PostAttachment => "PostAttachment",
-            Self::PipelineRun => "PipelineRun",
-            Self::PipelineEvent => "PipelineEvent",
-            Self::ContentReport => "ContentReport",
-            Self::SearchLog => "SearchLog",
-            Self::EmailDigestLog => "EmailDigestLog",
-            Self::ChatUsageLog => "ChatUsageLog",
-            Self::User => "User",
-            Self::InviteCode => "InviteCode",
-        }
-    }
-
     fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.name() == name)
     }
@@ -153,5 +131,9 @@ mod tests {
         assert_eq!(decode(&id, NodeKind::Creator, "id").ok(), Some(key));
         assert!(decode(&id, NodeKind::Tag, "id").is_err());
         assert!(decode_any("not-an-id", "id").is_err());
+        for kind in NodeKind::ALL {
+            assert_eq!(NodeKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(NodeKind::ALL.len(), 22);
     }
 }

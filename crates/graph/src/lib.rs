@@ -122,8 +122,5 @@ pub fn prepare_request(
     viewer: Viewer,
 ) -> async_graphql::Request {
     let scope = services::visibility::Scope::of(&viewer);
-    request
-        .data(viewer)
-        .data(Loaders::new(db.clone()))
-        .data(loaders::ReadLoaders::new(db.clone(), scope))
+    request.data(viewer).data(Loaders::new(db.clone(), scope))
 }

@@ -1,10 +1,8 @@
-//! One batched SQL statement per relation, keyed by parent id. Each loader is created per request
-//! (see [`crate::Loaders`]); nested connections are windowed per parent inside SQL.
+//! One batched SQL statement per relation, keyed by parent id, in one registry ([`Loaders`],
+//! created per request); nested connections are windowed per parent inside SQL.
 
-mod creators;
 mod read;
 mod sql;
-mod technique_pages;
 mod users;
 
 use std::{collections::HashMap, sync::Arc};
@@ -17,11 +15,9 @@ use uuid::Uuid;
 
 use crate::{error::LoadError, pagination::Window};
 
-pub use creators::CreatorById;
-pub use read::{PageDetail, ReadLoaders, list, one};
+pub use read::{Loaders, PageColumns, PageDetail, list, one};
 pub use sql::{Counts, Rows, Windowed};
-pub use technique_pages::{CreatorPageCounts, CreatorPages, PageColumns, TagPageCounts, TagPages};
-pub use users::{FollowerCounts, Follows, UserById, UserFollowing, UserFollowingCounts};
+pub use users::Follows;
 
 /// Column that carries the parent key in batched statements.
 const PARENT: &str = "pb_parent";
@@ -133,10 +129,12 @@ pub(crate) fn window_sql(select: &str, from: &str, key: &str, pred: &str, order:
 /// `pb_parent` column and its 0-based `pb_pos`; it runs laterally for each parent of `ANY($1)`,
 /// one statement per distinct window. Each parent's rows are put in `pb_pos` order here rather than
 /// by an `ORDER BY` around the whole result, which made PostgreSQL copy and sort every (wide) row.
+/// `viewer` is bound after the offset and the limit (`$4`) when the statement reads it.
 async fn windowed<M: FromQueryResult>(
     db: &DatabaseConnection,
     inner: &str,
     keys: &[(Uuid, Window)],
+    viewer: Option<Uuid>,
 ) -> Result<HashMap<(Uuid, Window), Arc<Vec<M>>>, LoadError> {
     let mut by_window: HashMap<Window, Vec<Uuid>> = HashMap::new();
     for (parent, window) in keys {
@@ -148,7 +146,8 @@ async fn windowed<M: FromQueryResult>(
     for (window, parents) in by_window {
         let offset = i64::try_from(window.offset).unwrap_or(i64::MAX);
         let limit = i64::try_from(window.fetch()).unwrap_or(i64::MAX);
-        let params = vec![offset.into(), limit.into()];
+        let mut params = vec![offset.into(), limit.into()];
+        params.extend(viewer.map(Value::from));
         let mut rows: HashMap<Uuid, Vec<(i64, M)>> = HashMap::with_capacity(parents.len());
         for row in rows_for(db, &sql, &parents, params).await? {
             let parent: Uuid = row.try_get("", PARENT)?;
@@ -176,17 +175,20 @@ pub(crate) fn unshare<T: Clone>(rows: Arc<Vec<T>>) -> Vec<T> {
     Arc::try_unwrap(rows).unwrap_or_else(|rows| (*rows).clone())
 }
 
-/// Counts children per parent: `sql` selects `pb_parent` and `n` (bigint) for `ANY($1)`.
+/// Counts children per parent: `sql` selects `pb_parent` and `n` (bigint) for `ANY($1)`, reading
+/// `viewer` as `$2` when given.
 async fn counts(
     db: &DatabaseConnection,
     sql: &str,
     parents: &[Uuid],
+    viewer: Option<Uuid>,
 ) -> Result<HashMap<Uuid, u64>, LoadError> {
     #[derive(FromQueryResult)]
     struct Count {
         n: i64,
     }
-    let rows = grouped::<Count>(db, sql, parents, Vec::new()).await?;
+    let params = viewer.into_iter().map(Value::from).collect();
+    let rows = grouped::<Count>(db, sql, parents, params).await?;
     Ok(parents
         .iter()
         .map(|p| {

@@ -1,36 +1,109 @@
 //! Generic batched loaders over one SQL statement each: rows grouped by a parent key, windows of
-//! a parent's children (cut per parent in SQL), and child counts. The read graph's relations are
-//! instances of these whose statements (visibility predicates included) are built once per
-//! visibility scope, see [`crate::loaders::ReadLoaders`].
+//! a parent's children (cut per parent in SQL), and child counts. Every relation of the graph is
+//! an instance of these whose statement (visibility predicates included) is built once per
+//! visibility [`Shape`], see [`crate::loaders::Loaders`]. A statement of a curator's shape reads
+//! the viewer's creator id from its loader type's [`Relation::VIEWER_SLOT`]; the loader binds it
+//! there only when the statement reads it (PostgreSQL refuses a bind with more values than the
+//! statement uses).
 
 use std::{collections::HashMap, marker::PhantomData, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use sea_orm::{DatabaseConnection, FromQueryResult, ModelTrait};
+use sea_orm::{DatabaseConnection, FromQueryResult, ModelTrait, Value};
 use uuid::Uuid;
 
 use super::{counts, expand_star, grouped, windowed};
-use crate::{error::LoadError, pagination::Window};
+use crate::{
+    error::LoadError,
+    pagination::Window,
+    services::visibility::{Alias, Rule, Shape},
+};
 
 /// A loader type whose loaders are made from one statement.
 pub trait Relation: Sized {
     /// The per-request DataLoader over this loader.
     type DataLoader;
+    /// The `$n` at which this loader binds the viewer's creator id (after its own parameters).
+    const VIEWER_SLOT: usize;
     /// The statement as run, from the statement as written.
     fn prepare(text: String) -> String {
         text
     }
-    /// A fresh DataLoader running `sql` on `db`.
-    fn data_loader(db: DatabaseConnection, sql: &Sql<Self>) -> Self::DataLoader;
+    /// A fresh DataLoader running `sql` on `db`, binding `viewer` (the scope's
+    /// [`viewer_param`](crate::services::visibility::Scope::viewer_param)) when `sql` reads it.
+    fn data_loader(
+        db: DatabaseConnection,
+        sql: &Sql<Self>,
+        viewer: Option<Uuid>,
+    ) -> Self::DataLoader;
 }
 
-/// A prepared statement text for loaders of type `L`, shared by every request of a scope.
-pub struct Sql<L>(Arc<str>, PhantomData<fn() -> L>);
+/// A prepared statement text for loaders of type `L`, shared by every request of a [`Shape`], and
+/// whether it reads the viewer's creator id.
+pub struct Sql<L> {
+    text: Arc<str>,
+    reads_viewer: bool,
+    _loader: PhantomData<fn() -> L>,
+}
 
-/// Prepares `text` for loaders of type `L` (a leading `SELECT alias.*` of a row loader selects the
-/// model's columns).
-pub(crate) fn sql<L: Relation>(text: String) -> Sql<L> {
-    Sql(L::prepare(text).into(), PhantomData)
+impl<L> Sql<L> {
+    /// The statement's text.
+    pub(crate) fn text(&self) -> Arc<str> {
+        self.text.clone()
+    }
+
+    /// The value the loader binds at its viewer slot: `viewer` if the statement reads it.
+    fn viewer(&self, viewer: Option<Uuid>) -> Option<Uuid> {
+        viewer.filter(|_| self.reads_viewer)
+    }
+}
+
+/// Renders visibility rules into one statement of a [`Shape`], reading the viewer's creator id
+/// from `$n` (the statement's viewer slot).
+pub(crate) struct Slot {
+    shape: Shape,
+    n: usize,
+    used: bool,
+}
+
+impl Slot {
+    /// A slot at `$n` for statements of `shape`.
+    pub(crate) fn new(shape: Shape, n: usize) -> Self {
+        Self {
+            shape,
+            n,
+            used: false,
+        }
+    }
+
+    /// `rule` over `t`, or `TRUE` for `None` (a relation with no rule of its own).
+    pub(crate) fn pred(&mut self, rule: Option<(Rule, Alias)>) -> String {
+        let Some((rule, t)) = rule else {
+            return "TRUE".to_owned();
+        };
+        let n = self.n;
+        rule.sql(self.shape, t, &mut || {
+            self.used = true;
+            format!("${n}")
+        })
+    }
+
+    /// Whether a rendered rule reads the viewer's creator id.
+    pub(crate) fn used(&self) -> bool {
+        self.used
+    }
+}
+
+/// The statement `build` writes for loaders of type `L` in `shape` (a leading `SELECT alias.*` of
+/// a row loader selects the model's columns); its rules read the viewer at `L`'s slot.
+pub(crate) fn sql<L: Relation>(shape: Shape, build: impl FnOnce(&mut Slot) -> String) -> Sql<L> {
+    let mut slot = Slot::new(shape, L::VIEWER_SLOT);
+    let text = build(&mut slot);
+    Sql {
+        text: L::prepare(text).into(),
+        reads_viewer: slot.used(),
+        _loader: PhantomData,
+    }
 }
 
 /// Rows grouped by `pb_parent`: `sql` selects the model's columns and `pb_parent` for `ANY($1)`.
@@ -38,6 +111,7 @@ pub(crate) fn sql<L: Relation>(text: String) -> Sql<L> {
 pub struct Rows<M> {
     db: DatabaseConnection,
     sql: Arc<str>,
+    viewer: Option<Uuid>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -47,15 +121,22 @@ where
 {
     /// Rows are cached per request: a row asked for twice is fetched once.
     type DataLoader = DataLoader<Self, HashMapCache>;
+    /// After the parents (`$1`).
+    const VIEWER_SLOT: usize = 2;
 
     fn prepare(text: String) -> String {
         expand_star::<M::Entity>(&text)
     }
 
-    fn data_loader(db: DatabaseConnection, sql: &Sql<Self>) -> Self::DataLoader {
+    fn data_loader(
+        db: DatabaseConnection,
+        sql: &Sql<Self>,
+        viewer: Option<Uuid>,
+    ) -> Self::DataLoader {
         let loader = Self {
             db,
-            sql: sql.0.clone(),
+            sql: sql.text.clone(),
+            viewer: sql.viewer(viewer),
             _model: PhantomData,
         };
         DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
@@ -70,7 +151,8 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let mut rows = grouped(&self.db, &self.sql, keys, Vec::new()).await?;
+        let params = self.viewer.into_iter().map(Value::from).collect();
+        let mut rows = grouped(&self.db, &self.sql, keys, params).await?;
         Ok(keys
             .iter()
             .map(|k| (*k, rows.remove(k).unwrap_or_default()))
@@ -83,6 +165,7 @@ where
 pub struct Windowed<M> {
     db: DatabaseConnection,
     sql: Arc<str>,
+    viewer: Option<Uuid>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -93,15 +176,22 @@ where
     /// Windows are asked for once per parent and window: caching them would only add a deep copy
     /// of every row.
     type DataLoader = DataLoader<Self>;
+    /// After the parents, the offset and the limit (`$1`..`$3`).
+    const VIEWER_SLOT: usize = 4;
 
     fn prepare(text: String) -> String {
         expand_star::<M::Entity>(&text)
     }
 
-    fn data_loader(db: DatabaseConnection, sql: &Sql<Self>) -> Self::DataLoader {
+    fn data_loader(
+        db: DatabaseConnection,
+        sql: &Sql<Self>,
+        viewer: Option<Uuid>,
+    ) -> Self::DataLoader {
         let loader = Self {
             db,
-            sql: sql.0.clone(),
+            sql: sql.text.clone(),
+            viewer: sql.viewer(viewer),
             _model: PhantomData,
         };
         DataLoader::new(loader, tokio::spawn)
@@ -119,7 +209,7 @@ where
         &self,
         keys: &[(Uuid, Window)],
     ) -> Result<HashMap<(Uuid, Window), Self::Value>, Self::Error> {
-        windowed(&self.db, &self.sql, keys).await
+        windowed(&self.db, &self.sql, keys, self.viewer).await
     }
 }
 
@@ -127,16 +217,24 @@ where
 pub struct Counts {
     db: DatabaseConnection,
     sql: Arc<str>,
+    viewer: Option<Uuid>,
 }
 
 impl Relation for Counts {
     /// Counts are cached per request.
     type DataLoader = DataLoader<Self, HashMapCache>;
+    /// After the parents (`$1`).
+    const VIEWER_SLOT: usize = 2;
 
-    fn data_loader(db: DatabaseConnection, sql: &Sql<Self>) -> Self::DataLoader {
+    fn data_loader(
+        db: DatabaseConnection,
+        sql: &Sql<Self>,
+        viewer: Option<Uuid>,
+    ) -> Self::DataLoader {
         let loader = Self {
             db,
-            sql: sql.0.clone(),
+            sql: sql.text.clone(),
+            viewer: sql.viewer(viewer),
         };
         DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
     }
@@ -147,6 +245,6 @@ impl Loader<Uuid> for Counts {
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, u64>, Self::Error> {
-        counts(&self.db, &self.sql, keys).await
+        counts(&self.db, &self.sql, keys, self.viewer).await
     }
 }

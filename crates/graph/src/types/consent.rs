@@ -20,7 +20,7 @@ crate::connection_type!(
 );
 
 /// What a creator allows to be done with one video.
-pub struct VideoConsent(pub video_consents::Model);
+pub struct VideoConsent(pub(crate) video_consents::Model);
 
 /// What a creator allows to be done with one video.
 #[Object]
@@ -87,7 +87,7 @@ impl VideoConsent {
 }
 
 /// One change of one consent field.
-pub struct ConsentAuditLog(pub consent_audit_logs::Model);
+pub struct ConsentAuditLog(pub(crate) consent_audit_logs::Model);
 
 /// One change of one consent field.
 #[Object]

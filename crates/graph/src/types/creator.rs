@@ -8,7 +8,6 @@ use super::{
     PostConnection, SourceVideoConnection, TechniquePageConnection, nested_connection, read, utc,
 };
 use crate::{
-    context::Loaders,
     ids::{self, NodeKind},
     loaders::PageColumns,
     pagination::PageArgs,
@@ -23,7 +22,7 @@ crate::connection_type!(
 );
 
 /// A music producer whose videos are mined into technique pages.
-pub struct Creator(pub creators::Model);
+pub struct Creator(pub(crate) creators::Model);
 
 /// A link to one of a creator's profiles elsewhere.
 #[derive(SimpleObject, Clone, Debug)]
@@ -111,17 +110,17 @@ impl Creator {
         #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
     ) -> async_graphql::Result<TechniquePageConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let loaders = ctx.data::<Loaders>()?;
+        let l = read(ctx)?;
         let columns = super::TechniquePage::list_columns(ctx);
         let pages = match columns {
-            PageColumns::Summary => &loaders.creator_pages,
-            PageColumns::Lean => &loaders.creator_pages_lean,
+            PageColumns::Summary => l.creator_pages(),
+            PageColumns::Lean => l.creator_pages_lean(),
         };
         nested_connection(
             ctx,
             args,
             self.0.id,
-            &loaders.creator_page_counts,
+            l.creator_page_counts(),
             pages,
             super::TechniquePage::listed(columns),
         )
@@ -187,8 +186,7 @@ impl Creator {
 
     /// How many users follow this creator.
     async fn follower_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let loaders = ctx.data::<Loaders>()?;
-        let n = loaders.follower_counts.load_one(self.0.id).await?;
+        let n = read(ctx)?.follower_counts().load_one(self.0.id).await?;
         Ok(i64::try_from(n.unwrap_or(0)).unwrap_or(i64::MAX))
     }
 
@@ -197,9 +195,8 @@ impl Creator {
         let Some(user) = ctx.data::<crate::Viewer>()?.user() else {
             return Ok(false);
         };
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders
-            .follows
+        Ok(read(ctx)?
+            .follows()
             .load_one((user.id, self.0.id))
             .await?
             .unwrap_or(false))

@@ -4,10 +4,10 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::invite_codes;
 
-use super::{User, utc};
+use super::{User, read, utc};
 use crate::{
-    context::Loaders,
     ids::{self, NodeKind},
+    loaders::one,
 };
 
 crate::connection_type!(
@@ -19,7 +19,7 @@ crate::connection_type!(
 );
 
 /// A code that admits a limited number of registrations, until it expires.
-pub struct InviteCode(pub invite_codes::Model);
+pub struct InviteCode(pub(crate) invite_codes::Model);
 
 /// A code that admits a limited number of registrations, until it expires.
 #[Object]
@@ -49,8 +49,7 @@ impl InviteCode {
         let Some(id) = self.0.created_by else {
             return Ok(None);
         };
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders.user_by_id.load_one(id).await?.map(User::of))
+        Ok(one(read(ctx)?.user_by_id(), id).await?.map(User::of))
     }
 
     /// When it was created.

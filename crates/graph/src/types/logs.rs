@@ -4,10 +4,10 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{chat_usage_logs, content_reports, email_digest_logs, search_logs};
 
-use super::{Node, ReportStatus, ReportType, User, node::load_node, utc};
+use super::{Node, ReportStatus, ReportType, User, node::load_node, read, utc};
 use crate::{
-    context::Loaders,
     ids::{self, NodeKind},
+    loaders::one,
 };
 
 crate::connection_type!(
@@ -43,7 +43,7 @@ crate::connection_type!(
 );
 
 /// A user's report about a piece of content.
-pub struct ContentReport(pub content_reports::Model);
+pub struct ContentReport(pub(crate) content_reports::Model);
 
 /// A user's report about a piece of content.
 #[Object]
@@ -109,7 +109,7 @@ impl ContentReport {
 }
 
 /// One search somebody ran.
-pub struct SearchLog(pub search_logs::Model);
+pub struct SearchLog(pub(crate) search_logs::Model);
 
 /// One search somebody ran.
 #[Object]
@@ -134,12 +134,7 @@ impl SearchLog {
         let Some(id) = self.0.user_id else {
             return Ok(None);
         };
-        Ok(ctx
-            .data::<Loaders>()?
-            .user_by_id
-            .load_one(id)
-            .await?
-            .map(User::of))
+        Ok(one(read(ctx)?.user_by_id(), id).await?.map(User::of))
     }
 
     /// When it ran.
@@ -149,7 +144,7 @@ impl SearchLog {
 }
 
 /// One email digest sent to a user.
-pub struct EmailDigestLog(pub email_digest_logs::Model);
+pub struct EmailDigestLog(pub(crate) email_digest_logs::Model);
 
 /// One email digest sent to a user.
 #[Object]
@@ -171,7 +166,7 @@ impl EmailDigestLog {
 }
 
 /// One chat request with its token use.
-pub struct ChatUsageLog(pub chat_usage_logs::Model);
+pub struct ChatUsageLog(pub(crate) chat_usage_logs::Model);
 
 /// One chat request with its token use.
 #[Object]

@@ -1,5 +1,9 @@
 //! `#[Object]` wrappers over entity models: field names, nullability, descriptions.
 //! Resolvers take what they need from the context, call a loader or service, and convert.
+//!
+//! A wrapper's row is `pub(crate)`: only this crate builds one, from a row that a
+//! visibility-checked loader ([`crate::Loaders`]) or service returned, so an unchecked row cannot
+//! reach a resolver from outside.
 
 mod body;
 mod consent;
@@ -52,7 +56,7 @@ pub use video::{
 
 use crate::{
     error::LoadError,
-    loaders::ReadLoaders,
+    loaders::Loaders,
     pagination::{Page, PageArgs, Window, connection, wants_total},
 };
 
@@ -61,9 +65,9 @@ pub(crate) fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
 }
 
-/// The read graph's loaders of this request.
-pub(crate) fn read<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a ReadLoaders> {
-    ctx.data::<ReadLoaders>()
+/// The loader registry of this request (every relation: `read(ctx)?.creator_by_id()`).
+pub(crate) fn read<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
+    ctx.data::<Loaders>()
 }
 
 /// Resolves a nested connection of `parent`'s children through a count loader and a windowed

@@ -27,7 +27,7 @@ crate::connection_type!(
 );
 
 /// One execution of the processing pipeline over a video.
-pub struct PipelineRun(pub pipeline_runs::Model);
+pub struct PipelineRun(pub(crate) pipeline_runs::Model);
 
 /// One execution of the processing pipeline over a video.
 #[Object]
@@ -119,7 +119,7 @@ impl PipelineRun {
 }
 
 /// One step of a pipeline run, with its token use.
-pub struct PipelineEvent(pub pipeline_events::Model);
+pub struct PipelineEvent(pub(crate) pipeline_events::Model);
 
 /// One step of a pipeline run, with its token use.
 #[Object]

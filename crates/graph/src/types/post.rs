@@ -6,7 +6,6 @@ use entity::{post_attachments, posts};
 
 use super::{Creator, read, utc};
 use crate::{
-    context::Loaders,
     error::ServiceError,
     ids::{self, NodeKind},
     loaders::{list, one},
@@ -21,7 +20,7 @@ crate::connection_type!(
 );
 
 /// A creator's post to their followers.
-pub struct Post(pub posts::Model);
+pub struct Post(pub(crate) posts::Model);
 
 /// A creator's post to their followers.
 #[Object]
@@ -58,11 +57,7 @@ impl Post {
 
     /// The post's author.
     async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
-        let creator = ctx
-            .data::<Loaders>()?
-            .creator_by_id
-            .load_one(self.0.creator_id)
-            .await?;
+        let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
         Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
     }
 
@@ -77,7 +72,7 @@ impl Post {
 }
 
 /// A file attached to a post.
-pub struct PostAttachment(pub post_attachments::Model);
+pub struct PostAttachment(pub(crate) post_attachments::Model);
 
 /// A file attached to a post.
 #[Object]

@@ -3,16 +3,15 @@
 use async_graphql::{Context, ID, Object};
 use entity::tags;
 
-use super::{TechniquePage, TechniquePageConnection, nested_connection};
+use super::{TechniquePage, TechniquePageConnection, nested_connection, read};
 use crate::{
-    context::Loaders,
     ids::{self, NodeKind},
     loaders::PageColumns,
     pagination::PageArgs,
 };
 
 /// A normalized (trimmed, lower-case) label shared by technique pages.
-pub struct Tag(pub tags::Model);
+pub struct Tag(pub(crate) tags::Model);
 
 /// A normalized (trimmed, lower-case) label shared by technique pages.
 #[Object]
@@ -37,17 +36,17 @@ impl Tag {
         #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
     ) -> async_graphql::Result<TechniquePageConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let loaders = ctx.data::<Loaders>()?;
+        let l = read(ctx)?;
         let columns = TechniquePage::list_columns(ctx);
         let pages = match columns {
-            PageColumns::Summary => &loaders.tag_pages,
-            PageColumns::Lean => &loaders.tag_pages_lean,
+            PageColumns::Summary => l.tag_pages(),
+            PageColumns::Lean => l.tag_pages_lean(),
         };
         nested_connection(
             ctx,
             args,
             self.0.id,
-            &loaders.tag_page_counts,
+            l.tag_page_counts(),
             pages,
             TechniquePage::listed(columns),
         )

@@ -11,7 +11,6 @@ use super::{
     TechniquePageVersionConnection, body, nested_connection, read, utc,
 };
 use crate::{
-    context::Loaders,
     error::ServiceError,
     ids::{self, NodeKind},
     loaders::{PageColumns, list, one},
@@ -20,7 +19,7 @@ use crate::{
 
 /// One production technique, written up from a creator's videos. Rows from lists carry their
 /// body deferred, lean rows more (see [`Row`]); what a row left out loads by id when selected.
-pub struct TechniquePage(pub technique_pages::Model, Row);
+pub struct TechniquePage(pub(crate) technique_pages::Model, Row);
 
 /// Which columns of a page came with its row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,8 +188,7 @@ impl TechniquePage {
 
     /// The creator whose videos the page is written from.
     async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
-        let loaders = ctx.data::<Loaders>()?;
-        let creator = loaders.creator_by_id.load_one(self.0.creator_id).await?;
+        let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
         // The foreign key guarantees the row; its absence is a server fault.
         Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
     }

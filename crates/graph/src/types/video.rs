@@ -10,7 +10,6 @@ use super::{
     nested_connection, read, utc,
 };
 use crate::{
-    context::Loaders,
     error::ServiceError,
     ids::{self, NodeKind},
     loaders::{list, one},
@@ -41,7 +40,7 @@ crate::connection_type!(
 
 /// One of a creator's videos, the raw material of the knowledge base. Hidden (revoked, or display
 /// withheld by consent) videos exist only for admins and the creator's users.
-pub struct SourceVideo(pub source_videos::Model);
+pub struct SourceVideo(pub(crate) source_videos::Model);
 
 /// One of a creator's videos, the raw material of the knowledge base. Hidden (revoked, or display
 /// withheld by consent) videos exist only for admins and the creator's users.
@@ -89,11 +88,7 @@ impl SourceVideo {
 
     /// The creator of the video.
     async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
-        let creator = ctx
-            .data::<Loaders>()?
-            .creator_by_id
-            .load_one(self.0.creator_id)
-            .await?;
+        let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
         Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
     }
 
@@ -211,7 +206,7 @@ impl SourceVideo {
 }
 
 /// A timed piece of a video's transcript.
-pub struct TranscriptSegment(pub transcript_segments::Model);
+pub struct TranscriptSegment(pub(crate) transcript_segments::Model);
 
 /// A timed piece of a video's transcript.
 #[Object]
@@ -245,7 +240,7 @@ impl TranscriptSegment {
 }
 
 /// A passage of a video that teaches one thing, with its time range.
-pub struct KeyMoment(pub key_moments::Model);
+pub struct KeyMoment(pub(crate) key_moments::Model);
 
 /// A passage of a video that teaches one thing, with its time range.
 #[Object]
