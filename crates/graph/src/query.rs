@@ -66,8 +66,10 @@ impl CreatorQuery {
         #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
     ) -> async_graphql::Result<CreatorConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let listing =
-            services::browse::creators(&filter.unwrap_or_default(), order_by.unwrap_or_default())?;
+        let listing = services::browse::creators(
+            &filter.unwrap_or_default().into(),
+            order_by.unwrap_or_default().into(),
+        )?;
         browse::listing_connection(ctx, args, listing, Creator)
             .await
             .map(CreatorConnection)

@@ -1,4 +1,5 @@
-//! Filters and orderings for creators, technique pages, key moments and videos.
+//! Filters and orderings for creators, technique pages, key moments and videos, and their
+//! mapping to the domain's (`services::browse`): global ids decoded, enums converted.
 
 use async_graphql::{Enum, ID, InputObject};
 use uuid::Uuid;
@@ -6,6 +7,7 @@ use uuid::Uuid;
 use crate::{
     error::ServiceError,
     ids::{self, NodeKind},
+    services::{browse, ids::CreatorId},
     types::{ContentType, ProcessingStatus, ReviewStatus, SourceQuality},
 };
 
@@ -22,6 +24,7 @@ pub struct CreatorFilter {
 
 /// Orders of the creator directory.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "browse::CreatorOrder")]
 pub enum CreatorOrder {
     /// By name, A to Z.
     #[default]
@@ -60,6 +63,7 @@ pub struct TechniquePageFilter {
 
 /// Orders of technique page lists.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "browse::TechniquePageOrder")]
 pub enum TechniquePageOrder {
     /// By title, A to Z.
     #[default]
@@ -91,6 +95,7 @@ pub struct KeyMomentFilter {
 
 /// Orders of key moment lists.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "browse::KeyMomentOrder")]
 pub enum KeyMomentOrder {
     /// By video, then position within it.
     #[default]
@@ -110,6 +115,7 @@ pub struct SourceVideoFilter {
 
 /// Orders of video lists.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "browse::SourceVideoOrder")]
 pub enum SourceVideoOrder {
     /// Newest first.
     #[default]
@@ -129,27 +135,67 @@ pub(crate) fn decode_opt(
     id.map(|id| ids::decode(id, kind, field)).transpose()
 }
 
-/// Trims free text; empty text is rejected rather than matching everything silently.
-pub(crate) fn text_arg(text: Option<&str>, field: &str) -> Result<Option<String>, ServiceError> {
-    match text.map(str::trim) {
-        None => Ok(None),
-        Some("") => Err(ServiceError::invalid(
-            field,
-            format!("`{field}` must not be empty"),
-        )),
-        Some(t) if t.len() > 200 => Err(ServiceError::invalid(
-            field,
-            format!("`{field}` must be at most 200 characters"),
-        )),
-        Some(t) => Ok(Some(t.to_owned())),
+/// The creator a filter's `field` names by global ID, if any.
+fn creator_opt(id: Option<&ID>, field: &str) -> Result<Option<CreatorId>, ServiceError> {
+    Ok(decode_opt(id, NodeKind::Creator, field)?.map(CreatorId::from_uuid))
+}
+
+impl From<CreatorFilter> for browse::CreatorFilter {
+    fn from(filter: CreatorFilter) -> Self {
+        Self {
+            genre: filter.genre,
+            featured: filter.featured,
+            text: filter.text,
+        }
     }
 }
 
-/// `%text%` for ILIKE, with LIKE's wildcards escaped.
-pub(crate) fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+impl From<TagMatch> for browse::TagMatch {
+    fn from(tags: TagMatch) -> Self {
+        Self {
+            any: tags.any,
+            all: tags.all,
+        }
+    }
+}
+
+impl TryFrom<TechniquePageFilter> for browse::TechniquePageFilter {
+    type Error = ServiceError;
+
+    fn try_from(filter: TechniquePageFilter) -> Result<Self, ServiceError> {
+        Ok(Self {
+            creator: creator_opt(filter.creator.as_ref(), "creator")?,
+            topic_category: filter.topic_category,
+            tags: filter.tags.map(Into::into),
+            plugin: filter.plugin,
+            source_quality: filter.source_quality.map(Into::into),
+            text: filter.text,
+        })
+    }
+}
+
+impl TryFrom<KeyMomentFilter> for browse::KeyMomentFilter {
+    type Error = ServiceError;
+
+    fn try_from(filter: KeyMomentFilter) -> Result<Self, ServiceError> {
+        Ok(Self {
+            video: decode_opt(filter.video.as_ref(), NodeKind::SourceVideo, "video")?,
+            content_type: filter.content_type.map(Into::into),
+            review_status: filter.review_status.map(ReviewStatus::as_str),
+            topic_category: filter.topic_category,
+            from_seconds: filter.from_seconds,
+            to_seconds: filter.to_seconds,
+        })
+    }
+}
+
+impl TryFrom<SourceVideoFilter> for browse::SourceVideoFilter {
+    type Error = ServiceError;
+
+    fn try_from(filter: SourceVideoFilter) -> Result<Self, ServiceError> {
+        Ok(Self {
+            creator: creator_opt(filter.creator.as_ref(), "creator")?,
+            processing_status: filter.processing_status.map(Into::into),
+        })
+    }
 }

@@ -1,9 +1,18 @@
-//! Search arguments: which kinds of results, and conditions on them.
+//! Search arguments: which kinds of results, and conditions on them, mapped to the domain's
+//! (`services::search`).
 
 use async_graphql::{Enum, ID, InputObject};
 
+use crate::{
+    error::ServiceError,
+    ids::NodeKind,
+    inputs::decode_opt,
+    services::{ids::CreatorId, search},
+};
+
 /// A kind of search result.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "search::SearchType")]
 pub enum SearchType {
     /// Technique pages (title, categories, tags, plugins, summary, body text).
     TechniquePage,
@@ -13,16 +22,6 @@ pub enum SearchType {
     Creator,
     /// Transcript segments (what was said in a video).
     Transcript,
-}
-
-impl SearchType {
-    /// Every kind, in the order results of equal rank are listed.
-    pub const ALL: [Self; 4] = [
-        Self::TechniquePage,
-        Self::KeyMoment,
-        Self::Creator,
-        Self::Transcript,
-    ];
 }
 
 /// Narrows search results; all given conditions must hold.
@@ -43,4 +42,16 @@ pub enum SearchOrder {
     /// summary, bio, body and transcript matches.
     #[default]
     Relevance,
+}
+
+impl TryFrom<SearchFilter> for search::SearchFilter {
+    type Error = ServiceError;
+
+    fn try_from(filter: SearchFilter) -> Result<Self, ServiceError> {
+        Ok(Self {
+            creator: decode_opt(filter.creator.as_ref(), NodeKind::Creator, "creator")?
+                .map(CreatorId::from_uuid),
+            topic_category: filter.topic_category,
+        })
+    }
 }

@@ -67,8 +67,10 @@ impl BrowseQuery {
         #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
     ) -> async_graphql::Result<TechniquePageConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let listing =
-            browse::technique_pages(&filter.unwrap_or_default(), order_by.unwrap_or_default())?;
+        let listing = browse::technique_pages(
+            &filter.unwrap_or_default().try_into()?,
+            order_by.unwrap_or_default().into(),
+        )?;
         listing_connection(ctx, args, listing, TechniquePage::from_list)
             .await
             .map(TechniquePageConnection)
@@ -95,8 +97,8 @@ impl BrowseQuery {
         let scope = &read(ctx)?.scope;
         let listing = browse::key_moments(
             scope,
-            &filter.unwrap_or_default(),
-            order_by.unwrap_or_default(),
+            &filter.unwrap_or_default().try_into()?,
+            order_by.unwrap_or_default().into(),
         )?;
         listing_connection(ctx, args, listing, KeyMoment)
             .await
@@ -124,8 +126,8 @@ impl BrowseQuery {
         let scope = &read(ctx)?.scope;
         let listing = browse::source_videos(
             scope,
-            &filter.unwrap_or_default(),
-            order_by.unwrap_or_default(),
+            &filter.unwrap_or_default().try_into()?,
+            order_by.unwrap_or_default().into(),
         )?;
         listing_connection(ctx, args, listing, SourceVideo)
             .await

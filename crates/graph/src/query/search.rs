@@ -54,7 +54,9 @@ impl SearchQuery {
         let SearchOrder::Relevance = order_by.unwrap_or_default();
         let first_page = after.is_none();
         let args = PageArgs::new(after, None, first, None)?;
-        let search = Search::new(&query, types, &filter.unwrap_or_default())?;
+        let types: Option<Vec<search::SearchType>> =
+            types.map(|t| t.into_iter().map(Into::into).collect());
+        let search = Search::new(&query, types, &filter.unwrap_or_default().try_into()?)?;
         let window = args.window(None);
         let db = ctx.data::<DatabaseConnection>()?;
         let cache = ctx.data::<SearchCache>()?;
@@ -177,12 +179,12 @@ async fn load_page(
     })
 }
 
-fn node_kind(kind: SearchType) -> NodeKind {
+fn node_kind(kind: search::SearchType) -> NodeKind {
     match kind {
-        SearchType::TechniquePage => NodeKind::TechniquePage,
-        SearchType::KeyMoment => NodeKind::KeyMoment,
-        SearchType::Creator => NodeKind::Creator,
-        SearchType::Transcript => NodeKind::TranscriptSegment,
+        search::SearchType::TechniquePage => NodeKind::TechniquePage,
+        search::SearchType::KeyMoment => NodeKind::KeyMoment,
+        search::SearchType::Creator => NodeKind::Creator,
+        search::SearchType::Transcript => NodeKind::TranscriptSegment,
     }
 }
 

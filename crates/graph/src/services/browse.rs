@@ -2,22 +2,25 @@
 //! `Select` used for both the count and the page, so `totalCount` and rows always agree; the
 //! viewer's visibility predicates are part of the select.
 
-use entity::{creators, key_moments, source_videos, technique_pages};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Select, sea_query::Expr,
+use entity::{
+    creators, key_moments,
+    sea_orm_active_enums::{ContentType, ProcessingStatus, SourceQuality},
+    source_videos, technique_pages,
 };
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Select, sea_query::Expr,
+};
+use uuid::Uuid;
 
 use crate::{
-    error::ServiceResult,
-    ids::NodeKind,
-    inputs::{
-        CreatorFilter, CreatorOrder, KeyMomentFilter, KeyMomentOrder, SourceVideoFilter,
-        SourceVideoOrder, TechniquePageFilter, TechniquePageOrder, decode_opt, like_pattern,
-        text_arg,
-    },
+    error::{ServiceError, ServiceResult},
     pagination::Window,
-    services::{tags::normalize, visibility::Scope},
+    services::{
+        ids::CreatorId,
+        tags::normalize,
+        visibility::{Alias, Rule, Scope},
+    },
 };
 
 /// A filtered list: count it, or fetch a window of it.
@@ -35,14 +38,14 @@ where
     }
 
     /// How many rows match.
-    pub async fn count(&self, db: &DatabaseConnection) -> ServiceResult<u64> {
+    pub async fn count(&self, db: &impl ConnectionTrait) -> ServiceResult<u64> {
         Ok(self.select.clone().count(db).await?)
     }
 
     /// The rows of `window` (plus one, to learn whether more follow).
     pub async fn page(
         &self,
-        db: &DatabaseConnection,
+        db: &impl ConnectionTrait,
         window: Window,
     ) -> ServiceResult<Vec<E::Model>> {
         Ok(self
@@ -53,6 +56,138 @@ where
             .all(db)
             .await?)
     }
+}
+
+/// Narrows the creator directory; all given conditions must hold.
+#[derive(Debug, Clone, Default)]
+pub struct CreatorFilter {
+    /// Creators working in this genre (case-insensitive).
+    pub genre: Option<String>,
+    /// Only spotlighted (`true`) or only other (`false`) creators.
+    pub featured: Option<bool>,
+    /// Words that must appear in the name or bio (case-insensitive).
+    pub text: Option<String>,
+}
+
+/// Orders of the creator directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreatorOrder {
+    /// By name, A to Z.
+    NameAsc,
+    /// By name, Z to A.
+    NameDesc,
+    /// Newest first.
+    CreatedAtDesc,
+}
+
+/// Tag conditions of a technique page filter (names are normalized like tags).
+#[derive(Debug, Clone, Default)]
+pub struct TagMatch {
+    /// Pages carrying at least one of these tags.
+    pub any: Option<Vec<String>>,
+    /// Pages carrying every one of these tags.
+    pub all: Option<Vec<String>>,
+}
+
+/// Narrows technique pages; all given conditions must hold.
+#[derive(Debug, Clone, Default)]
+pub struct TechniquePageFilter {
+    /// Pages of this creator.
+    pub creator: Option<CreatorId>,
+    /// Pages in this topic category (case-insensitive).
+    pub topic_category: Option<String>,
+    /// Pages with any / all of these tags.
+    pub tags: Option<TagMatch>,
+    /// Pages using this plugin (case-insensitive).
+    pub plugin: Option<String>,
+    /// Pages of this source quality.
+    pub source_quality: Option<SourceQuality>,
+    /// Words that must appear in the title or summary (case-insensitive).
+    pub text: Option<String>,
+}
+
+/// Orders of technique page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TechniquePageOrder {
+    /// By title, A to Z.
+    TitleAsc,
+    /// Most viewed first.
+    ViewCountDesc,
+    /// Newest first.
+    CreatedAtDesc,
+    /// Most recently changed first.
+    UpdatedAtDesc,
+}
+
+/// Narrows key moments; all given conditions must hold.
+#[derive(Debug, Clone, Default)]
+pub struct KeyMomentFilter {
+    /// Moments of this video (`source_videos.id`).
+    pub video: Option<Uuid>,
+    /// Moments of this kind.
+    pub content_type: Option<ContentType>,
+    /// Moments in this review state (its stored text, e.g. `approved`).
+    pub review_status: Option<&'static str>,
+    /// Moments in this topic category (case-insensitive).
+    pub topic_category: Option<String>,
+    /// Moments ending at or after this time (seconds into the video).
+    pub from_seconds: Option<f64>,
+    /// Moments starting at or before this time (seconds into the video).
+    pub to_seconds: Option<f64>,
+}
+
+/// Orders of key moment lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMomentOrder {
+    /// By video, then position within it.
+    VideoPosition,
+    /// Newest first.
+    CreatedAtDesc,
+}
+
+/// Narrows videos; all given conditions must hold.
+#[derive(Debug, Clone, Default)]
+pub struct SourceVideoFilter {
+    /// Videos of this creator.
+    pub creator: Option<CreatorId>,
+    /// Videos in this processing state.
+    pub processing_status: Option<ProcessingStatus>,
+}
+
+/// Orders of video lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceVideoOrder {
+    /// Newest first.
+    CreatedAtDesc,
+    /// Oldest first.
+    CreatedAtAsc,
+    /// By filename, A to Z.
+    FilenameAsc,
+}
+
+/// Trims free text; empty text is rejected rather than matching everything silently.
+pub(crate) fn text_arg(text: Option<&str>, field: &str) -> ServiceResult<Option<String>> {
+    match text.map(str::trim) {
+        None => Ok(None),
+        Some("") => Err(ServiceError::invalid(
+            field,
+            format!("`{field}` must not be empty"),
+        )),
+        Some(t) if t.len() > 200 => Err(ServiceError::invalid(
+            field,
+            format!("`{field}` must be at most 200 characters"),
+        )),
+        Some(t) => Ok(Some(t.to_owned())),
+    }
+}
+
+/// `%text%` for ILIKE, with LIKE's wildcards escaped.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// Creators matching `filter` in `order`.
@@ -92,7 +227,7 @@ pub fn technique_pages(
     order: TechniquePageOrder,
 ) -> ServiceResult<Listing<technique_pages::Entity>> {
     let mut q = super::technique_pages::summaries();
-    if let Some(creator) = decode_opt(filter.creator.as_ref(), NodeKind::Creator, "creator")? {
+    if let Some(creator) = filter.creator {
         q = q.filter(technique_pages::Column::CreatorId.eq(creator));
     }
     if let Some(category) = text_arg(filter.topic_category.as_deref(), "topicCategory")? {
@@ -129,7 +264,6 @@ pub fn technique_pages(
         ));
     }
     if let Some(quality) = filter.source_quality {
-        let quality: entity::sea_orm_active_enums::SourceQuality = quality.into();
         q = q.filter(technique_pages::Column::SourceQuality.eq(quality));
     }
     if let Some(text) = text_arg(filter.text.as_deref(), "text")? {
@@ -160,16 +294,15 @@ pub fn key_moments(
             JoinType::InnerJoin,
             key_moments::Relation::SourceVideos.def(),
         )
-        .filter(Expr::cust(scope.video("source_videos")));
-    if let Some(video) = decode_opt(filter.video.as_ref(), NodeKind::SourceVideo, "video")? {
+        .filter(scope.expr(Rule::Video, Alias::new("source_videos")));
+    if let Some(video) = filter.video {
         q = q.filter(key_moments::Column::SourceVideoId.eq(video));
     }
     if let Some(kind) = filter.content_type {
-        let kind: entity::sea_orm_active_enums::ContentType = kind.into();
         q = q.filter(key_moments::Column::ContentType.eq(kind));
     }
     if let Some(status) = filter.review_status {
-        q = q.filter(key_moments::Column::ReviewStatus.eq(status.as_str()));
+        q = q.filter(key_moments::Column::ReviewStatus.eq(status));
     }
     if let Some(category) = text_arg(filter.topic_category.as_deref(), "topicCategory")? {
         q = q.filter(Expr::cust_with_values(
@@ -201,12 +334,12 @@ pub fn source_videos(
     filter: &SourceVideoFilter,
     order: SourceVideoOrder,
 ) -> ServiceResult<Listing<source_videos::Entity>> {
-    let mut q = source_videos::Entity::find().filter(Expr::cust(scope.video("source_videos")));
-    if let Some(creator) = decode_opt(filter.creator.as_ref(), NodeKind::Creator, "creator")? {
+    let mut q =
+        source_videos::Entity::find().filter(scope.expr(Rule::Video, Alias::new("source_videos")));
+    if let Some(creator) = filter.creator {
         q = q.filter(source_videos::Column::CreatorId.eq(creator));
     }
     if let Some(status) = filter.processing_status {
-        let status: entity::sea_orm_active_enums::ProcessingStatus = status.into();
         q = q.filter(source_videos::Column::ProcessingStatus.eq(status));
     }
     q = match order {

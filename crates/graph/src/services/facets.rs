@@ -3,8 +3,8 @@
 
 use entity::{creators, tags, technique_pages};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
 };
 
 use crate::error::{ServiceError, ServiceResult};
@@ -34,7 +34,7 @@ pub struct Bucket {
 
 /// Topic categories of technique pages, casings merged case-insensitively; each shows its most
 /// common stored spelling (ties: the alphabetically first). Most used first.
-pub async fn topic_categories(db: &DatabaseConnection) -> ServiceResult<Vec<Bucket>> {
+pub async fn topic_categories(db: &impl ConnectionTrait) -> ServiceResult<Vec<Bucket>> {
     buckets(
         db,
         "SELECT mode() WITHIN GROUP (ORDER BY btrim(topic_category)) AS name, count(*) AS count \
@@ -45,7 +45,7 @@ pub async fn topic_categories(db: &DatabaseConnection) -> ServiceResult<Vec<Buck
 }
 
 /// Creator genres, casings merged the same way, with how many creators work in each.
-pub async fn genres(db: &DatabaseConnection) -> ServiceResult<Vec<Bucket>> {
+pub async fn genres(db: &impl ConnectionTrait) -> ServiceResult<Vec<Bucket>> {
     buckets(
         db,
         "SELECT mode() WITHIN GROUP (ORDER BY btrim(g)) AS name, count(DISTINCT c.id) AS count \
@@ -55,7 +55,7 @@ pub async fn genres(db: &DatabaseConnection) -> ServiceResult<Vec<Bucket>> {
     .await
 }
 
-async fn buckets(db: &DatabaseConnection, sql: &str) -> ServiceResult<Vec<Bucket>> {
+async fn buckets(db: &impl ConnectionTrait, sql: &str) -> ServiceResult<Vec<Bucket>> {
     Ok(
         Bucket::find_by_statement(Statement::from_string(DbBackend::Postgres, sql))
             .all(db)
@@ -98,7 +98,7 @@ impl TagWithCount {
 
 /// Tags with their page counts in `order`, at most `limit`.
 pub async fn tags(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     order: TagOrder,
     limit: u64,
 ) -> ServiceResult<Vec<TagWithCount>> {
@@ -125,7 +125,7 @@ pub async fn tags(
 
 /// Spotlighted creators by name.
 pub async fn featured_creators(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     limit: u64,
 ) -> ServiceResult<Vec<creators::Model>> {
     Ok(creators::Entity::find()
@@ -139,7 +139,7 @@ pub async fn featured_creators(
 
 /// The most viewed technique pages (body deferred).
 pub async fn trending_pages(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     limit: u64,
 ) -> ServiceResult<Vec<technique_pages::Model>> {
     Ok(super::technique_pages::summaries()
@@ -152,7 +152,7 @@ pub async fn trending_pages(
 
 /// The newest technique pages (body deferred).
 pub async fn recent_pages(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     limit: u64,
 ) -> ServiceResult<Vec<technique_pages::Model>> {
     Ok(super::technique_pages::summaries()

@@ -15,15 +15,14 @@ use std::{
 };
 
 use lru::LruCache;
-use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 use uuid::Uuid;
 
 use crate::{
     error::{ServiceError, ServiceResult},
-    ids::NodeKind,
-    inputs::{SearchFilter, SearchType, decode_opt, text_arg},
     pagination::Window,
-    services::visibility::{Scope, kb_included},
+    services::visibility::{Alias, Rule, Scope},
+    services::{browse::text_arg, ids::CreatorId},
 };
 
 /// The longest query accepted, in characters.
@@ -100,6 +99,39 @@ pub fn parse_query(raw: &str) -> ServiceResult<SearchText> {
     })
 }
 
+/// A kind of search result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SearchType {
+    /// Technique pages (title, categories, tags, plugins, summary, body text).
+    TechniquePage,
+    /// Key moments of videos (title, category, tags, summary).
+    KeyMoment,
+    /// Creators (name, genres, bio).
+    Creator,
+    /// Transcript segments (what was said in a video).
+    Transcript,
+}
+
+impl SearchType {
+    /// Every kind, in the order results of equal rank are listed.
+    pub const ALL: [Self; 4] = [
+        Self::TechniquePage,
+        Self::KeyMoment,
+        Self::Creator,
+        Self::Transcript,
+    ];
+}
+
+/// Narrows search results; all given conditions must hold.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// Results belonging to this creator: the creator, their pages, and the moments and
+    /// transcripts of their videos.
+    pub creator: Option<CreatorId>,
+    /// Results in this topic category (case-insensitive); only pages and moments have one.
+    pub topic_category: Option<String>,
+}
+
 /// A validated search: the query, the kinds of results, the filter.
 #[derive(Debug, Clone)]
 pub struct Search {
@@ -134,7 +166,7 @@ impl Search {
         Ok(Self {
             text,
             types,
-            creator: decode_opt(filter.creator.as_ref(), NodeKind::Creator, "creator")?,
+            creator: filter.creator.map(CreatorId::into_uuid),
             topic_category: text_arg(filter.topic_category.as_deref(), "topicCategory")?,
         })
     }
@@ -218,6 +250,9 @@ const TITLE_OPTIONS: &str = "StartSel=\u{E000}, StopSel=\u{E001}, HighlightAll=t
 const TEXT_OPTIONS: &str = "StartSel=\u{E000}, StopSel=\u{E001}, MaxWords=32, MinWords=12, \
                             ShortWord=2, MaxFragments=2, FragmentDelimiter=\" … \"";
 
+/// The source video joined to search hits of key moments and transcripts.
+const VIDEO: Alias = Alias::new("v");
+
 /// Numbered bind parameters for a statement built piece by piece.
 struct Params(Vec<Value>);
 
@@ -230,7 +265,7 @@ impl Params {
 
 /// Runs `search` for the viewer of `scope`, returning the rows of `window` and the total.
 pub async fn run(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     search: &Search,
     window: Window,
@@ -241,7 +276,13 @@ pub async fn run(
     let category = search.topic_category.clone().map(|c| params.bind(c));
     let mut arms = Vec::new();
     for kind in &search.types {
-        if let Some(arm) = arm(*kind, scope, creator.as_deref(), category.as_deref()) {
+        if let Some(arm) = arm(
+            *kind,
+            scope,
+            &mut params,
+            creator.as_deref(),
+            category.as_deref(),
+        ) {
             arms.push(arm);
         }
     }
@@ -289,7 +330,7 @@ pub async fn run(
 }
 
 async fn count(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     arms: &[String],
     mut params: Vec<Value>,
     q: &str,
@@ -321,6 +362,7 @@ async fn count(
 fn arm(
     kind: SearchType,
     scope: &Scope,
+    params: &mut Params,
     creator: Option<&str>,
     category: Option<&str>,
 ) -> Option<String> {
@@ -343,8 +385,7 @@ fn arm(
         }
         SearchType::KeyMoment => {
             conditions.push(matches("m"));
-            conditions.push(scope.video("v"));
-            conditions.push(kb_included("v"));
+            conditions.push(scope.sql(Rule::Searchable, VIDEO, &mut |v| params.bind(v)));
             if let Some(c) = creator {
                 conditions.push(format!("v.creator_id = {c}"));
             }
@@ -375,8 +416,7 @@ fn arm(
                 return None;
             }
             conditions.push(matches("s"));
-            conditions.push(scope.video("v"));
-            conditions.push(kb_included("v"));
+            conditions.push(scope.sql(Rule::Searchable, VIDEO, &mut |v| params.bind(v)));
             if let Some(c) = creator {
                 conditions.push(format!("v.creator_id = {c}"));
             }
@@ -531,7 +571,7 @@ pub struct Answer {
 /// [`run`] through `cache`: an identical search by the same scope within the time-to-live
 /// answers from memory.
 pub async fn run_cached(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     cache: &SearchCache,
     scope: &Scope,
     search: &Search,
@@ -552,7 +592,7 @@ pub async fn run_cached(
 
 /// Ranks `key`'s search afresh and caches the results under `key`.
 async fn run_and_cache(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     cache: &SearchCache,
     scope: &Scope,
     search: &Search,
@@ -569,7 +609,7 @@ async fn run_and_cache(
 /// Runs `search` afresh after a cached answer turned out stale (one of its results is no longer
 /// visible): forgets every cached page of it for `scope` and caches the new results.
 pub async fn rerun(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     cache: &SearchCache,
     scope: &Scope,
     search: &Search,
