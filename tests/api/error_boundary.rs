@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use axum::{body::Body, http::Request};
 use entity::sea_orm_active_enums::UserRole;
-use graph::error::{ServiceError, UNIQUE_CONSTRAINTS};
+use graph::error::{SERVER_UNIQUE_CONSTRAINTS, ServiceError, UNIQUE_CONSTRAINTS};
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
@@ -160,7 +160,9 @@ async fn the_conflict_table_lists_exactly_the_schemas_unique_constraints() {
         .collect();
     let in_table: BTreeSet<String> = UNIQUE_CONSTRAINTS
         .iter()
-        .map(|(name, _)| (*name).to_owned())
+        .map(|(name, _)| *name)
+        .chain(SERVER_UNIQUE_CONSTRAINTS.iter().copied())
+        .map(str::to_owned)
         .collect();
     assert_eq!(in_database, in_table);
 }

@@ -11,8 +11,8 @@ use async_graphql::ErrorExtensions;
 use uuid::Uuid;
 
 pub use crate::services::error::{
-    InternalError, LoadError, ServiceError, ServiceResult, UNIQUE_CONSTRAINTS, conflict_field,
-    violated_constraint,
+    InternalError, LoadError, SERVER_UNIQUE_CONSTRAINTS, ServiceError, ServiceResult,
+    UNIQUE_CONSTRAINTS, conflict_field, violated_constraint,
 };
 
 /// Stable values of `extensions.code`.
@@ -60,13 +60,11 @@ impl From<ServiceError> for async_graphql::Error {
                     ext.set("retryAfterSeconds", retry_after_secs);
                 })
             }
-            // Built as `ServiceError::Db(..)` by hand, a known unique violation is still a
-            // conflict: the constraint table decides, wherever the error was made.
-            ServiceError::Db(db) => match ServiceError::from(db) {
-                conflict @ ServiceError::Conflict { .. } => conflict.into(),
-                other => internal(&other),
-            },
-            ServiceError::Load(_) | ServiceError::Internal(_) => internal(&err),
+            // A unique violation the client caused was already made a conflict by
+            // `From<DbErr>`; what is left here is the server's fault.
+            ServiceError::Db(_) | ServiceError::Load(_) | ServiceError::Internal(_) => {
+                internal(&err)
+            }
         }
     }
 }

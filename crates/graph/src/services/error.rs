@@ -95,25 +95,32 @@ impl ServiceError {
     }
 }
 
-/// Every unique constraint (and unique index) of the schema, with the field a client sees as
-/// taken when it fires. A test compares this table with the migrated database's constraints, so
-/// a new unique constraint cannot be forgotten here.
+/// The unique constraints (and unique indexes) a client's value can violate, with the field a
+/// client sees as taken when one fires. Together with [`SERVER_UNIQUE_CONSTRAINTS`] it lists every
+/// unique constraint of the schema except primary keys (a test compares both with the migrated
+/// database, so a new constraint cannot be forgotten here).
 pub const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
     ("users_email_key", "email"),
     ("invite_codes_code_key", "code"),
     ("creators_name_key", "name"),
     ("creators_slug_key", "slug"),
     ("technique_pages_slug_key", "slug"),
-    ("technique_page_versions_number_key", "versionNumber"),
     ("tags_name_key", "name"),
     ("related_technique_links_pair_key", "targetPageId"),
     ("creator_follows_user_creator_key", "creatorId"),
     ("video_consents_source_video_id_key", "sourceVideoId"),
-    ("consent_audit_logs_version_key", "version"),
     ("highlight_candidates_key_moment_id_key", "keyMomentId"),
     ("generated_shorts_highlight_preset_key", "preset"),
     ("generated_shorts_share_token_key", "shareToken"),
     ("post_attachments_object_key_key", "objectKey"),
+];
+
+/// Unique constraints whose values the server assigns (history version numbers, see
+/// `services::history`): a violation is a lost race the transaction helper reruns, and a server
+/// fault if it persists, never the client's conflict.
+pub const SERVER_UNIQUE_CONSTRAINTS: &[&str] = &[
+    "technique_page_versions_number_key",
+    "consent_audit_logs_version_key",
 ];
 
 /// The field a unique constraint guards, if the constraint is in [`UNIQUE_CONSTRAINTS`].
@@ -182,6 +189,9 @@ mod tests {
         assert_eq!(conflict_field("creators_slug_key"), Some("slug"));
         assert_eq!(conflict_field("creators_name_key"), Some("name"));
         assert_eq!(conflict_field("users_pkey"), None);
+        for name in SERVER_UNIQUE_CONSTRAINTS {
+            assert_eq!(conflict_field(name), None, "{name}");
+        }
     }
 
     #[test]

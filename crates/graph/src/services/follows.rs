@@ -40,7 +40,7 @@ pub async fn follow(
         Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
             ServiceError::NotFound("creator")
         }
-        _ => ServiceError::Db(err),
+        _ => err.into(),
     })?;
     Ok(creator)
 }
