@@ -621,6 +621,37 @@ mod tests {
     }
 
     #[test]
+    fn credentials_the_server_failed_to_check_are_a_masked_500_logged_once() {
+        let run = |err| {
+            let mut refused = None;
+            let levels = logged_levels(|| refused = Some(refusal(err, "req-9")));
+            let refused = refused.unwrap();
+            let body: Value = serde_json::from_slice(&refused.body).unwrap();
+            (refused.status, body, levels)
+        };
+        let (status, body, levels) = run(graph::error::ServiceError::Db(sea_orm::DbErr::Custom(
+            "canceling statement due to statement timeout".into(),
+        )));
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let error = &body["errors"][0];
+        assert_eq!(error["message"], "internal error");
+        assert_eq!(error["extensions"]["code"], "INTERNAL_SERVER_ERROR");
+        assert_eq!(error["extensions"]["requestId"], "req-9");
+        assert!(error["extensions"]["errorId"].is_string());
+        assert!(!body.to_string().contains("statement"), "{body}");
+        assert_eq!(levels, [tracing::Level::ERROR]);
+
+        let (status, body, levels) = run(graph::error::ServiceError::Unauthenticated(
+            "sign in again".into(),
+        ));
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        assert_eq!(body["errors"][0]["message"], "sign in again");
+        assert_eq!(body["errors"][0]["extensions"]["requestId"], "req-9");
+        assert!(levels.is_empty(), "{levels:?}");
+    }
+
+    #[test]
     fn a_refused_argument_value_is_bad_user_input_logged_at_debug_only() {
         let doc =
             async_graphql::parser::parse_query("{ tags(limit: 2147483648) { name } }").unwrap();
