@@ -48,22 +48,12 @@ impl Viewer {
     pub fn is_admin(&self) -> bool {
         self.user().is_some_and(ViewerUser::is_admin)
     }
-
-    /// Whether the viewer may curate `creator_id`'s content: an admin, or a user linked to it.
-    pub fn can_curate(&self, creator_id: Uuid) -> bool {
-        self.user().is_some_and(|u| u.can_curate(creator_id))
-    }
 }
 
 impl ViewerUser {
     /// Whether this user is an admin.
     pub fn is_admin(&self) -> bool {
         self.role == UserRole::Admin
-    }
-
-    /// Whether this user may curate `creator_id`'s content: an admin, or a user linked to it.
-    pub fn can_curate(&self, creator_id: Uuid) -> bool {
-        self.is_admin() || self.creator_id == Some(creator_id)
     }
 }
 
@@ -86,7 +76,8 @@ pub enum Permission {
     ReadContentReports,
     /// Read the search, email digest and chat usage logs. Admins.
     ReadAdminLogs,
-    /// Curate this creator's material (`Viewer::can_curate`): the creator's users and admins.
+    /// Curate this creator's material: the users linked to the creator, and admins. (This
+    /// replaces `Viewer::can_curate`.)
     Curate(Uuid),
 }
 
@@ -100,7 +91,7 @@ impl Permission {
             | Self::ManageInvites
             | Self::ReadContentReports
             | Self::ReadAdminLogs => user.is_admin(),
-            Self::Curate(creator_id) => user.can_curate(creator_id),
+            Self::Curate(creator_id) => user.is_admin() || user.creator_id == Some(creator_id),
         }
     }
 
