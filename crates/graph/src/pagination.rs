@@ -2,8 +2,14 @@
 //!
 //! Cursors are positions in the connection's stable order (`base64url("pb1:<offset>")`); a page is a
 //! [`Window`] of that order, fetched with one extra row to learn whether more follow. Nested
-//! connections apply the same window to every parent inside SQL (`ROW_NUMBER() OVER (PARTITION BY
-//! ...)`). `docs/decisions/0004-pagination.md` explains the choice.
+//! connections apply the same window to every parent inside SQL: one statement per distinct
+//! window, running each parent's window laterally (`loaders::windowed`).
+//! `docs/decisions/0004-pagination.md` explains the choice.
+//!
+//! The four Relay arguments and their descriptions are declared once, in
+//! [`object_with_connections!`]: an `#[Object]` impl written through it declares a connection
+//! field as `async fn name(&self, ctx: &Context<'_>, args: PageArgs) -> ..` in a `connections`
+//! section and receives the validated [`PageArgs`].
 
 use async_graphql::{Context, connection::PageInfo};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -171,6 +177,54 @@ pub fn connection<T, N>(
         total_count: total,
     }
 }
+
+/// An `#[Object]` impl whose connection fields get the four Relay arguments (`after`, `before`,
+/// `first`, `last`, with their descriptions) declared here once. The impl's body is a sequence of
+/// sections, in field order: `fields { .. }` holds ordinary items as written; `connections { .. }`
+/// holds connection fields written `async fn name(&self, ctx: &Context<'_>, args: PageArgs) ->
+/// Ret { .. }`, which become fields taking the four arguments, their body run with `args`
+/// validated (an invalid argument is a `BAD_USER_INPUT` error naming it).
+///
+/// (async-graphql 7 cannot flatten a struct into field arguments, and an attribute macro such as
+/// `#[Object]` sees a macro call inside its impl unexpanded, so the whole impl goes through here.)
+macro_rules! object_with_connections {
+    ($(#[$attr:meta])* impl $ty:ident { $($sections:tt)* }) => {
+        $crate::pagination::object_with_connections!(@acc [$(#[$attr])*] $ty [] $($sections)*);
+    };
+    (@acc [$($attr:tt)*] $ty:ident [$($out:tt)*]) => {
+        $($attr)*
+        #[async_graphql::Object]
+        impl $ty {
+            $($out)*
+        }
+    };
+    (@acc [$($attr:tt)*] $ty:ident [$($out:tt)*] fields { $($items:tt)* } $($rest:tt)*) => {
+        $crate::pagination::object_with_connections!(
+            @acc [$($attr)*] $ty [$($out)* $($items)*] $($rest)*
+        );
+    };
+    (@acc [$($attr:tt)*] $ty:ident [$($out:tt)*] connections { $(
+        $(#[doc = $doc:literal])*
+        async fn $name:ident(&$self:ident, $ctx:ident: &Context<'_>, $args:ident: PageArgs) -> $ret:ty
+        $body:block
+    )* } $($rest:tt)*) => {
+        $crate::pagination::object_with_connections!(@acc [$($attr)*] $ty [$($out)* $(
+            $(#[doc = $doc])*
+            async fn $name(
+                &$self,
+                $ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
+                #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
+                #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
+                #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
+            ) -> $ret {
+                let $args = $crate::pagination::PageArgs::new(after, before, first, last)?;
+                $body
+            }
+        )*] $($rest)*);
+    };
+}
+pub(crate) use object_with_connections;
 
 /// Declares `$conn` and `$edge`, the Relay connection and edge types over `$node`, with
 /// descriptions (async-graphql's generic connection types have none).

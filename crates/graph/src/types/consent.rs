@@ -8,7 +8,6 @@ use super::{ConsentField, SourceVideo, nested_connection, read, utc};
 use crate::{
     ids::{self, NodeKind},
     loaders::one,
-    pagination::PageArgs,
 };
 
 crate::connection_type!(
@@ -22,68 +21,64 @@ crate::connection_type!(
 /// What a creator allows to be done with one video.
 pub struct VideoConsent(pub(crate) video_consents::Model);
 
+crate::pagination::object_with_connections! {
 /// What a creator allows to be done with one video.
-#[Object]
 impl VideoConsent {
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::VideoConsent, self.0.id)
-    }
+    fields {
+        /// Opaque global ID.
+        pub(crate) async fn id(&self) -> ID {
+            ids::encode(NodeKind::VideoConsent, self.0.id)
+        }
 
-    /// Whether the video may feed the knowledge base (and appear in search).
-    async fn kb_inclusion(&self) -> bool {
-        self.0.kb_inclusion
-    }
+        /// Whether the video may feed the knowledge base (and appear in search).
+        async fn kb_inclusion(&self) -> bool {
+            self.0.kb_inclusion
+        }
 
-    /// Whether the video may be used for training.
-    async fn training_usage(&self) -> bool {
-        self.0.training_usage
-    }
+        /// Whether the video may be used for training.
+        async fn training_usage(&self) -> bool {
+            self.0.training_usage
+        }
 
-    /// Whether the video may be shown publicly.
-    async fn public_display(&self) -> bool {
-        self.0.public_display
-    }
+        /// Whether the video may be shown publicly.
+        async fn public_display(&self) -> bool {
+            self.0.public_display
+        }
 
-    /// When consent was first recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        utc(self.0.created_at)
-    }
+        /// When consent was first recorded.
+        async fn created_at(&self) -> DateTime<Utc> {
+            utc(self.0.created_at)
+        }
 
-    /// When consent last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        utc(self.0.updated_at)
-    }
+        /// When consent last changed.
+        async fn updated_at(&self) -> DateTime<Utc> {
+            utc(self.0.updated_at)
+        }
 
-    /// The video this consent governs.
-    async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
-        Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
-            .await?
-            .map(SourceVideo))
+        /// The video this consent governs.
+        async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
+            Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
+                .await?
+                .map(SourceVideo))
+        }
     }
-
-    /// Every change to this consent, newest version first.
-    async fn audit_log(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<ConsentAuditLogConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.consent_audit_counts(),
-            l.consent_audit(),
-            ConsentAuditLog,
-        )
-        .await
-        .map(ConsentAuditLogConnection)
+    connections {
+        /// Every change to this consent, newest version first.
+        async fn audit_log(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<ConsentAuditLogConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.consent_audit_counts(),
+                l.consent_audit(),
+                ConsentAuditLog,
+            )
+            .await
+            .map(ConsentAuditLogConnection)
+        }
     }
+}
 }
 
 /// One change of one consent field.

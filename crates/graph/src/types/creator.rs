@@ -1,6 +1,6 @@
 //! `Creator`: a music producer whose videos feed the knowledge base.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::creators;
 
@@ -10,7 +10,6 @@ use super::{
 use crate::{
     ids::{self, NodeKind},
     loaders::PageColumns,
-    pagination::PageArgs,
 };
 
 crate::connection_type!(
@@ -33,172 +32,156 @@ pub struct SocialLink {
     pub url: String,
 }
 
+crate::pagination::object_with_connections! {
 /// A music producer whose videos are mined into technique pages.
-#[Object]
 impl Creator {
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::Creator, self.0.id)
-    }
+    fields {
+        /// Opaque global ID.
+        pub(crate) async fn id(&self) -> ID {
+            ids::encode(NodeKind::Creator, self.0.id)
+        }
 
-    /// Display name (unique; taken from the creator's folder name).
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
+        /// Display name (unique; taken from the creator's folder name).
+        async fn name(&self) -> &str {
+            &self.0.name
+        }
 
-    /// URL-safe unique handle, e.g. `mr-bill`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+        /// URL-safe unique handle, e.g. `mr-bill`.
+        async fn slug(&self) -> &str {
+            &self.0.slug
+        }
 
-    /// Genres the creator works in, e.g. `["dubstep", "sound design"]`.
-    async fn genres(&self) -> &[String] {
-        &self.0.genres
-    }
+        /// Genres the creator works in, e.g. `["dubstep", "sound design"]`.
+        async fn genres(&self) -> &[String] {
+            &self.0.genres
+        }
 
-    /// Avatar image URL, if any.
-    async fn avatar_url(&self) -> Option<&str> {
-        self.0.avatar_url.as_deref()
-    }
+        /// Avatar image URL, if any.
+        async fn avatar_url(&self) -> Option<&str> {
+            self.0.avatar_url.as_deref()
+        }
 
-    /// Biography (admin-edited).
-    async fn bio(&self) -> Option<&str> {
-        self.0.bio.as_deref()
-    }
+        /// Biography (admin-edited).
+        async fn bio(&self) -> Option<&str> {
+            self.0.bio.as_deref()
+        }
 
-    /// Profiles on other platforms, ordered by platform name.
-    async fn social_links(&self) -> Vec<SocialLink> {
-        let mut links: Vec<SocialLink> = self
-            .0
-            .social_links
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter_map(|(platform, url)| {
-                Some(SocialLink {
-                    platform: platform.clone(),
-                    url: url.as_str()?.to_owned(),
+        /// Profiles on other platforms, ordered by platform name.
+        async fn social_links(&self) -> Vec<SocialLink> {
+            let mut links: Vec<SocialLink> = self
+                .0
+                .social_links
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(platform, url)| {
+                    Some(SocialLink {
+                        platform: platform.clone(),
+                        url: url.as_str()?.to_owned(),
+                    })
                 })
-            })
-            .collect();
-        links.sort_by(|a, b| a.platform.cmp(&b.platform));
-        links
-    }
+                .collect();
+            links.sort_by(|a, b| a.platform.cmp(&b.platform));
+            links
+        }
 
-    /// Whether the home page spotlights this creator.
-    async fn featured(&self) -> bool {
-        self.0.featured
-    }
+        /// Whether the home page spotlights this creator.
+        async fn featured(&self) -> bool {
+            self.0.featured
+        }
 
-    /// When the creator was added.
-    async fn created_at(&self) -> DateTime<Utc> {
-        utc(self.0.created_at)
-    }
+        /// When the creator was added.
+        async fn created_at(&self) -> DateTime<Utc> {
+            utc(self.0.created_at)
+        }
 
-    /// When the creator's profile last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        utc(self.0.updated_at)
+        /// When the creator's profile last changed.
+        async fn updated_at(&self) -> DateTime<Utc> {
+            utc(self.0.updated_at)
+        }
     }
+    connections {
+        /// The creator's technique pages, ordered by title.
+        async fn technique_pages(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<TechniquePageConnection> {
+            let l = read(ctx)?;
+            let columns = super::TechniquePage::list_columns(ctx);
+            let pages = match columns {
+                PageColumns::Summary => l.creator_pages(),
+                PageColumns::Lean => l.creator_pages_lean(),
+            };
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.creator_page_counts(),
+                pages,
+                super::TechniquePage::listed(columns),
+            )
+            .await
+            .map(TechniquePageConnection)
+        }
+    }
+    fields {
+        /// LLM-extracted personality data, as stored.
+        async fn personality_profile(&self) -> Option<&serde_json::Value> {
+            self.0.personality_profile.as_ref()
+        }
 
-    /// The creator's technique pages, ordered by title.
-    async fn technique_pages(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<TechniquePageConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        let columns = super::TechniquePage::list_columns(ctx);
-        let pages = match columns {
-            PageColumns::Summary => l.creator_pages(),
-            PageColumns::Lean => l.creator_pages_lean(),
-        };
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.creator_page_counts(),
-            pages,
-            super::TechniquePage::listed(columns),
-        )
-        .await
-        .map(TechniquePageConnection)
+        /// Intro/outro card configuration for shorts, as stored.
+        async fn shorts_template(&self) -> Option<&serde_json::Value> {
+            self.0.shorts_template.as_ref()
+        }
     }
+    connections {
+        /// The creator's videos the viewer may see, newest first.
+        async fn source_videos(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<SourceVideoConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.creator_video_counts(),
+                l.creator_videos(),
+                super::SourceVideo,
+            )
+            .await
+            .map(SourceVideoConnection)
+        }
+    }
+    connections {
+        /// The creator's posts the viewer may see (drafts only for its users and admins), newest first.
+        async fn posts(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<PostConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.creator_post_counts(),
+                l.creator_posts(),
+                super::Post,
+            )
+            .await
+            .map(PostConnection)
+        }
+    }
+    fields {
+        /// How many users follow this creator.
+        async fn follower_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+            let n = read(ctx)?.follower_counts().load_one(self.0.id).await?;
+            Ok(i64::try_from(n.unwrap_or(0)).unwrap_or(i64::MAX))
+        }
 
-    /// LLM-extracted personality data, as stored.
-    async fn personality_profile(&self) -> Option<&serde_json::Value> {
-        self.0.personality_profile.as_ref()
+        /// Whether the viewer follows this creator (false when signed out).
+        async fn viewer_follows(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+            let Some(user) = ctx.data::<crate::Viewer>()?.user() else {
+                return Ok(false);
+            };
+            Ok(read(ctx)?
+                .follows()
+                .load_one((user.id, self.0.id))
+                .await?
+                .unwrap_or(false))
+        }
     }
-
-    /// Intro/outro card configuration for shorts, as stored.
-    async fn shorts_template(&self) -> Option<&serde_json::Value> {
-        self.0.shorts_template.as_ref()
-    }
-
-    /// The creator's videos the viewer may see, newest first.
-    async fn source_videos(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<SourceVideoConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.creator_video_counts(),
-            l.creator_videos(),
-            super::SourceVideo,
-        )
-        .await
-        .map(SourceVideoConnection)
-    }
-
-    /// The creator's posts the viewer may see (drafts only for its users and admins), newest first.
-    async fn posts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<PostConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.creator_post_counts(),
-            l.creator_posts(),
-            super::Post,
-        )
-        .await
-        .map(PostConnection)
-    }
-
-    /// How many users follow this creator.
-    async fn follower_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let n = read(ctx)?.follower_counts().load_one(self.0.id).await?;
-        Ok(i64::try_from(n.unwrap_or(0)).unwrap_or(i64::MAX))
-    }
-
-    /// Whether the viewer follows this creator (false when signed out).
-    async fn viewer_follows(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        let Some(user) = ctx.data::<crate::Viewer>()?.user() else {
-            return Ok(false);
-        };
-        Ok(read(ctx)?
-            .follows()
-            .load_one((user.id, self.0.id))
-            .await?
-            .unwrap_or(false))
-    }
+}
 }

@@ -8,7 +8,6 @@ use super::{PipelineRunStatus, PipelineRunTrigger, SourceVideo, nested_connectio
 use crate::{
     ids::{self, NodeKind},
     loaders::one,
-    pagination::PageArgs,
 };
 
 crate::connection_type!(
@@ -29,93 +28,89 @@ crate::connection_type!(
 /// One execution of the processing pipeline over a video.
 pub struct PipelineRun(pub(crate) pipeline_runs::Model);
 
+crate::pagination::object_with_connections! {
 /// One execution of the processing pipeline over a video.
-#[Object]
 impl PipelineRun {
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::PipelineRun, self.0.id)
-    }
+    fields {
+        /// Opaque global ID.
+        pub(crate) async fn id(&self) -> ID {
+            ids::encode(NodeKind::PipelineRun, self.0.id)
+        }
 
-    /// The run's state.
-    async fn status(&self) -> PipelineRunStatus {
-        self.0.status.into()
-    }
+        /// The run's state.
+        async fn status(&self) -> PipelineRunStatus {
+            self.0.status.into()
+        }
 
-    /// What started the run.
-    async fn trigger(&self) -> PipelineRunTrigger {
-        self.0.trigger.into()
-    }
+        /// What started the run.
+        async fn trigger(&self) -> PipelineRunTrigger {
+            self.0.trigger.into()
+        }
 
-    /// The stage being worked on (1–6).
-    async fn current_stage(&self) -> Option<i32> {
-        self.0.current_stage
-    }
+        /// The stage being worked on (1–6).
+        async fn current_stage(&self) -> Option<i32> {
+            self.0.current_stage
+        }
 
-    /// Prompt tokens used.
-    async fn prompt_tokens(&self) -> i64 {
-        self.0.prompt_tokens
-    }
+        /// Prompt tokens used.
+        async fn prompt_tokens(&self) -> i64 {
+            self.0.prompt_tokens
+        }
 
-    /// Completion tokens used.
-    async fn completion_tokens(&self) -> i64 {
-        self.0.completion_tokens
-    }
+        /// Completion tokens used.
+        async fn completion_tokens(&self) -> i64 {
+            self.0.completion_tokens
+        }
 
-    /// All tokens used.
-    async fn total_tokens(&self) -> i64 {
-        self.0.total_tokens
-    }
+        /// All tokens used.
+        async fn total_tokens(&self) -> i64 {
+            self.0.total_tokens
+        }
 
-    /// Why the run failed.
-    async fn error_message(&self) -> Option<&str> {
-        self.0.error_message.as_deref()
-    }
+        /// Why the run failed.
+        async fn error_message(&self) -> Option<&str> {
+            self.0.error_message.as_deref()
+        }
 
-    /// When the run started.
-    async fn started_at(&self) -> Option<DateTime<Utc>> {
-        self.0.started_at.map(utc)
-    }
+        /// When the run started.
+        async fn started_at(&self) -> Option<DateTime<Utc>> {
+            self.0.started_at.map(utc)
+        }
 
-    /// When the run finished.
-    async fn finished_at(&self) -> Option<DateTime<Utc>> {
-        self.0.finished_at.map(utc)
-    }
+        /// When the run finished.
+        async fn finished_at(&self) -> Option<DateTime<Utc>> {
+            self.0.finished_at.map(utc)
+        }
 
-    /// When the run was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        utc(self.0.created_at)
-    }
+        /// When the run was created.
+        async fn created_at(&self) -> DateTime<Utc> {
+            utc(self.0.created_at)
+        }
 
-    /// The video processed.
-    async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
-        Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
-            .await?
-            .map(SourceVideo))
+        /// The video processed.
+        async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
+            Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
+                .await?
+                .map(SourceVideo))
+        }
     }
-
-    /// The run's events in time order.
-    async fn events(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<PipelineEventConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.run_event_counts(),
-            l.run_events(),
-            PipelineEvent,
-        )
-        .await
-        .map(PipelineEventConnection)
+    connections {
+        /// The run's events in time order.
+        async fn events(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<PipelineEventConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.run_event_counts(),
+                l.run_events(),
+                PipelineEvent,
+            )
+            .await
+            .map(PipelineEventConnection)
+        }
     }
+}
 }
 
 /// One step of a pipeline run, with its token use.

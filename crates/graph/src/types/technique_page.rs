@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID};
 use chrono::{DateTime, Utc};
 use entity::technique_pages;
 
@@ -14,7 +14,6 @@ use crate::{
     error::ServiceError,
     ids::{self, NodeKind},
     loaders::{PageColumns, list, one},
-    pagination::PageArgs,
 };
 
 /// One production technique, written up from a creator's videos. Rows from lists carry their
@@ -116,178 +115,174 @@ crate::connection_type!(
     "A technique page in a page of results, with its cursor."
 );
 
+crate::pagination::object_with_connections! {
 /// One production technique, written up from a creator's videos.
-#[Object]
 impl TechniquePage {
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::TechniquePage, self.0.id)
-    }
+    fields {
+        /// Opaque global ID.
+        pub(crate) async fn id(&self) -> ID {
+            ids::encode(NodeKind::TechniquePage, self.0.id)
+        }
 
-    /// The page's title.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
+        /// The page's title.
+        async fn title(&self) -> &str {
+            &self.0.title
+        }
 
-    /// URL-safe unique handle.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+        /// URL-safe unique handle.
+        async fn slug(&self) -> &str {
+            &self.0.slug
+        }
 
-    /// A short summary of the technique.
-    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, String>> {
-        self.summary_field(ctx, |p| &p.summary).await
-    }
+        /// A short summary of the technique.
+        async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, String>> {
+            self.summary_field(ctx, |p| &p.summary).await
+        }
 
-    /// Broad topic, e.g. `Sound Design` (stored casing varies; see `topicCategories`).
-    async fn topic_category(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Cow<'_, Option<String>>> {
-        self.summary_field(ctx, |p| &p.topic_category).await
-    }
+        /// Broad topic, e.g. `Sound Design` (stored casing varies; see `topicCategories`).
+        async fn topic_category(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Cow<'_, Option<String>>> {
+            self.summary_field(ctx, |p| &p.topic_category).await
+        }
 
-    /// Free-form topic tags from the pipeline.
-    async fn topic_tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, Vec<String>>> {
-        self.summary_field(ctx, |p| &p.topic_tags).await
-    }
+        /// Free-form topic tags from the pipeline.
+        async fn topic_tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, Vec<String>>> {
+            self.summary_field(ctx, |p| &p.topic_tags).await
+        }
 
-    /// Plugins and instruments the technique uses.
-    async fn plugins(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, Vec<String>>> {
-        self.summary_field(ctx, |p| &p.plugins).await
-    }
+        /// Plugins and instruments the technique uses.
+        async fn plugins(&self, ctx: &Context<'_>) -> async_graphql::Result<Cow<'_, Vec<String>>> {
+            self.summary_field(ctx, |p| &p.plugins).await
+        }
 
-    /// How trustworthy the page's sources are.
-    async fn source_quality(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<SourceQuality>> {
-        let quality = self.summary_field(ctx, |p| &p.source_quality).await?;
-        Ok(quality.map(Into::into))
-    }
+        /// How trustworthy the page's sources are.
+        async fn source_quality(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Option<SourceQuality>> {
+            let quality = self.summary_field(ctx, |p| &p.source_quality).await?;
+            Ok(quality.map(Into::into))
+        }
 
-    /// How often the page was viewed.
-    async fn view_count(&self) -> i32 {
-        self.0.view_count
-    }
+        /// How often the page was viewed.
+        async fn view_count(&self) -> i32 {
+            self.0.view_count
+        }
 
-    /// Storage format of the body sections: `v1` (a heading → text object) or `v2` (nested list).
-    async fn body_sections_format(&self) -> &str {
-        &self.0.body_sections_format
-    }
+        /// Storage format of the body sections: `v1` (a heading → text object) or `v2` (nested list).
+        async fn body_sections_format(&self) -> &str {
+            &self.0.body_sections_format
+        }
 
-    /// When the page was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        utc(self.0.created_at)
-    }
+        /// When the page was created.
+        async fn created_at(&self) -> DateTime<Utc> {
+            utc(self.0.created_at)
+        }
 
-    /// When the page last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        utc(self.0.updated_at)
-    }
+        /// When the page last changed.
+        async fn updated_at(&self) -> DateTime<Utc> {
+            utc(self.0.updated_at)
+        }
 
-    /// The creator whose videos the page is written from.
-    async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
-        let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
-        // The foreign key guarantees the row; its absence is a server fault.
-        Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
-    }
+        /// The creator whose videos the page is written from.
+        async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
+            let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
+            // The foreign key guarantees the row; its absence is a server fault.
+            Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
+        }
 
-    /// The page's tags, ordered by name.
-    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
-        Ok(list(read(ctx)?.page_tags(), self.0.id)
-            .await?
-            .into_iter()
-            .map(Tag)
-            .collect())
-    }
+        /// The page's tags, ordered by name.
+        async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
+            Ok(list(read(ctx)?.page_tags(), self.0.id)
+                .await?
+                .into_iter()
+                .map(Tag)
+                .collect())
+        }
 
-    /// The body as one typed tree, whichever format it is stored in (see `bodySectionsFormat`).
-    async fn body_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BodySection>> {
-        let page = self.with_body(ctx).await?;
-        Ok(body::body_sections(
-            &page.body_sections_format,
-            &page.body_sections,
-        ))
-    }
+        /// The body as one typed tree, whichever format it is stored in (see `bodySectionsFormat`).
+        async fn body_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BodySection>> {
+            let page = self.with_body(ctx).await?;
+            Ok(body::body_sections(
+                &page.body_sections_format,
+                &page.body_sections,
+            ))
+        }
 
-    /// The body exactly as stored (shape depends on `bodySectionsFormat`).
-    async fn body_sections_raw(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<serde_json::Value> {
-        Ok(self.with_body(ctx).await?.body_sections.clone())
-    }
+        /// The body exactly as stored (shape depends on `bodySectionsFormat`).
+        async fn body_sections_raw(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<serde_json::Value> {
+            Ok(self.with_body(ctx).await?.body_sections.clone())
+        }
 
-    /// Signal chains as typed lists of steps (null when the page has none).
-    async fn signal_chains(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<Vec<SignalChain>>> {
-        Ok(body::signal_chains(
-            self.with_body(ctx).await?.signal_chains.as_ref(),
-        ))
-    }
+        /// Signal chains as typed lists of steps (null when the page has none).
+        async fn signal_chains(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Option<Vec<SignalChain>>> {
+            Ok(body::signal_chains(
+                self.with_body(ctx).await?.signal_chains.as_ref(),
+            ))
+        }
 
-    /// Signal chains exactly as stored.
-    async fn signal_chains_raw(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<serde_json::Value>> {
-        Ok(self.with_body(ctx).await?.signal_chains.clone())
-    }
+        /// Signal chains exactly as stored.
+        async fn signal_chains_raw(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Option<serde_json::Value>> {
+            Ok(self.with_body(ctx).await?.signal_chains.clone())
+        }
 
-    /// Links from this page to related pages, oldest first.
-    async fn related(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelatedTechniqueLink>> {
-        Ok(list(read(ctx)?.page_related(), self.0.id)
-            .await?
-            .into_iter()
-            .map(RelatedTechniqueLink)
-            .collect())
-    }
+        /// Links from this page to related pages, oldest first.
+        async fn related(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelatedTechniqueLink>> {
+            Ok(list(read(ctx)?.page_related(), self.0.id)
+                .await?
+                .into_iter()
+                .map(RelatedTechniqueLink)
+                .collect())
+        }
 
-    /// Links from other pages to this one, oldest first.
-    async fn referenced_by(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<RelatedTechniqueLink>> {
-        Ok(list(read(ctx)?.page_referenced_by(), self.0.id)
-            .await?
-            .into_iter()
-            .map(RelatedTechniqueLink)
-            .collect())
-    }
+        /// Links from other pages to this one, oldest first.
+        async fn referenced_by(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<RelatedTechniqueLink>> {
+            Ok(list(read(ctx)?.page_referenced_by(), self.0.id)
+                .await?
+                .into_iter()
+                .map(RelatedTechniqueLink)
+                .collect())
+        }
 
-    /// The videos the page is written from. Others see only public videos whose creator allowed
-    /// knowledge-base inclusion; the creator's users and admins see every source.
-    async fn source_videos(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SourceVideo>> {
-        Ok(list(read(ctx)?.page_sources(), self.0.id)
-            .await?
-            .into_iter()
-            .map(SourceVideo)
-            .collect())
+        /// The videos the page is written from. Others see only public videos whose creator allowed
+        /// knowledge-base inclusion; the creator's users and admins see every source.
+        async fn source_videos(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SourceVideo>> {
+            Ok(list(read(ctx)?.page_sources(), self.0.id)
+                .await?
+                .into_iter()
+                .map(SourceVideo)
+                .collect())
+        }
     }
-
-    /// Versions the pipeline wrote, newest first (empty unless the viewer curates the creator).
-    async fn versions(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<TechniquePageVersionConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.page_version_counts(),
-            l.page_versions(),
-            super::TechniquePageVersion,
-        )
-        .await
-        .map(TechniquePageVersionConnection)
+    connections {
+        /// Versions the pipeline wrote, newest first (empty unless the viewer curates the creator).
+        async fn versions(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<TechniquePageVersionConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.page_version_counts(),
+                l.page_versions(),
+                super::TechniquePageVersion,
+            )
+            .await
+            .map(TechniquePageVersionConnection)
+        }
     }
+}
 }

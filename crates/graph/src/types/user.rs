@@ -4,11 +4,11 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{sea_orm_active_enums as db, users};
 
-use super::{Creator, CreatorConnection, nested_connection, utc};
+use super::{Creator, CreatorConnection, nested_connection, read, utc};
 use crate::{
-    context::{Loaders, Viewer},
+    context::Viewer,
     ids::{self, NodeKind},
-    pagination::PageArgs,
+    loaders::one,
 };
 
 crate::connection_type!(
@@ -76,7 +76,7 @@ pub struct NotificationPreferences {
 /// A person with an account: a fan, a creator curating their profile, or an admin.
 /// The second field is true when the viewer is known to be this user without a token (the user
 /// of a `login` or `register` payload).
-pub struct User(pub users::Model, pub bool);
+pub struct User(pub(crate) users::Model, pub(crate) bool);
 
 impl User {
     /// A user as seen by the request's viewer.
@@ -93,98 +93,94 @@ impl User {
     }
 }
 
+crate::pagination::object_with_connections! {
 /// A person with an account: a fan, a creator curating their profile, or an admin.
-#[Object]
 impl User {
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::User, self.0.id)
-    }
-
-    /// Email address (lower-case). Null unless the viewer is this user or an admin.
-    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.visible_to(ctx).then_some(self.0.email.as_str())
-    }
-
-    /// Name shown to others.
-    async fn display_name(&self) -> &str {
-        &self.0.display_name
-    }
-
-    /// What the user may do.
-    async fn role(&self) -> Role {
-        self.0.role.into()
-    }
-
-    /// Whether the account may sign in. Null unless the viewer is this user or an admin.
-    async fn is_active(&self, ctx: &Context<'_>) -> Option<bool> {
-        self.visible_to(ctx).then_some(self.0.is_active)
-    }
-
-    /// The creator this user curates, if linked.
-    async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Creator>> {
-        let Some(id) = self.0.creator_id else {
-            return Ok(None);
-        };
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders.creator_by_id.load_one(id).await?.map(Creator))
-    }
-
-    /// Whether the user finished onboarding. Null unless the viewer is this user or an admin.
-    async fn onboarding_completed(&self, ctx: &Context<'_>) -> Option<bool> {
-        self.visible_to(ctx).then_some(self.0.onboarding_completed)
-    }
-
-    /// Email notification settings. Null unless the viewer is this user or an admin.
-    async fn notification_preferences(&self, ctx: &Context<'_>) -> Option<NotificationPreferences> {
-        if !self.visible_to(ctx) {
-            return None;
+    fields {
+        /// Opaque global ID.
+        pub(crate) async fn id(&self) -> ID {
+            ids::encode(NodeKind::User, self.0.id)
         }
-        let prefs = &self.0.notification_preferences;
-        Some(NotificationPreferences {
-            digest_enabled: prefs["digest_enabled"].as_bool().unwrap_or(true),
-            digest_frequency: match prefs["digest_frequency"].as_str() {
-                Some("daily") => DigestFrequency::Daily,
-                _ => DigestFrequency::Weekly,
-            },
-        })
-    }
 
-    /// Creators this user follows, ordered by name. Empty unless the viewer is this user or an admin.
-    async fn following(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<CreatorConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        if !self.visible_to(ctx) {
-            return Ok(CreatorConnection(crate::pagination::connection(
-                args.window(Some(0)),
-                Vec::new(),
-                Some(0),
+        /// Email address (lower-case). Null unless the viewer is this user or an admin.
+        async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+            self.visible_to(ctx).then_some(self.0.email.as_str())
+        }
+
+        /// Name shown to others.
+        async fn display_name(&self) -> &str {
+            &self.0.display_name
+        }
+
+        /// What the user may do.
+        async fn role(&self) -> Role {
+            self.0.role.into()
+        }
+
+        /// Whether the account may sign in. Null unless the viewer is this user or an admin.
+        async fn is_active(&self, ctx: &Context<'_>) -> Option<bool> {
+            self.visible_to(ctx).then_some(self.0.is_active)
+        }
+
+        /// The creator this user curates, if linked.
+        async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Creator>> {
+            let Some(id) = self.0.creator_id else {
+                return Ok(None);
+            };
+            Ok(one(read(ctx)?.creator_by_id(), id).await?.map(Creator))
+        }
+
+        /// Whether the user finished onboarding. Null unless the viewer is this user or an admin.
+        async fn onboarding_completed(&self, ctx: &Context<'_>) -> Option<bool> {
+            self.visible_to(ctx).then_some(self.0.onboarding_completed)
+        }
+
+        /// Email notification settings. Null unless the viewer is this user or an admin.
+        async fn notification_preferences(&self, ctx: &Context<'_>) -> Option<NotificationPreferences> {
+            if !self.visible_to(ctx) {
+                return None;
+            }
+            let prefs = &self.0.notification_preferences;
+            Some(NotificationPreferences {
+                digest_enabled: prefs["digest_enabled"].as_bool().unwrap_or(true),
+                digest_frequency: match prefs["digest_frequency"].as_str() {
+                    Some("daily") => DigestFrequency::Daily,
+                    _ => DigestFrequency::Weekly,
+                },
+            })
+        }
+    }
+    connections {
+        /// Creators this user follows, ordered by name. Empty unless the viewer is this user or an admin.
+        async fn following(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<CreatorConnection> {
+            if !self.visible_to(ctx) {
+                return Ok(CreatorConnection(crate::pagination::connection(
+                    args.window(Some(0)),
+                    Vec::new(),
+                    Some(0),
+                    Creator,
+                )));
+            }
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.user_following_counts(),
+                l.user_following(),
                 Creator,
-            )));
+            )
+            .await
+            .map(CreatorConnection)
         }
-        let loaders = ctx.data::<Loaders>()?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            &loaders.user_following_counts,
-            &loaders.user_following,
-            Creator,
-        )
-        .await
-        .map(CreatorConnection)
     }
-
-    /// When the account was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        utc(self.0.created_at)
+    fields {
+        /// When the account was created.
+        async fn created_at(&self) -> DateTime<Utc> {
+            utc(self.0.created_at)
+        }
     }
+}
 }
 
 /// The result of signing in or registering: an access token and the user.

@@ -13,7 +13,6 @@ use crate::{
     error::ServiceError,
     ids::{self, NodeKind},
     loaders::{list, one},
-    pagination::PageArgs,
 };
 
 crate::connection_type!(
@@ -42,167 +41,144 @@ crate::connection_type!(
 /// withheld by consent) videos exist only for admins and the creator's users.
 pub struct SourceVideo(pub(crate) source_videos::Model);
 
+crate::pagination::object_with_connections! {
 /// One of a creator's videos, the raw material of the knowledge base. Hidden (revoked, or display
 /// withheld by consent) videos exist only for admins and the creator's users.
-#[Object]
 impl SourceVideo {
-    /// Opaque global ID.
-    pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::SourceVideo, self.0.id)
-    }
+    fields {
+        /// Opaque global ID.
+        pub(crate) async fn id(&self) -> ID {
+            ids::encode(NodeKind::SourceVideo, self.0.id)
+        }
 
-    /// Original video filename.
-    async fn filename(&self) -> &str {
-        &self.0.filename
-    }
+        /// Original video filename.
+        async fn filename(&self) -> &str {
+            &self.0.filename
+        }
 
-    /// YouTube URL, if the video is published there.
-    async fn youtube_url(&self) -> Option<&str> {
-        self.0.youtube_url.as_deref()
-    }
+        /// YouTube URL, if the video is published there.
+        async fn youtube_url(&self) -> Option<&str> {
+            self.0.youtube_url.as_deref()
+        }
 
-    /// Folder the video was ingested from.
-    async fn folder_name(&self) -> &str {
-        &self.0.folder_name
-    }
+        /// Folder the video was ingested from.
+        async fn folder_name(&self) -> &str {
+            &self.0.folder_name
+        }
 
-    /// Where the video is in the processing pipeline.
-    async fn processing_status(&self) -> ProcessingStatus {
-        self.0.processing_status.into()
-    }
+        /// Where the video is in the processing pipeline.
+        async fn processing_status(&self) -> ProcessingStatus {
+            self.0.processing_status.into()
+        }
 
-    /// The current or last completed pipeline stage (1–6).
-    async fn pipeline_stage(&self) -> Option<i32> {
-        self.0.pipeline_stage
-    }
+        /// The current or last completed pipeline stage (1–6).
+        async fn pipeline_stage(&self) -> Option<i32> {
+            self.0.pipeline_stage
+        }
 
-    /// When the video was added.
-    async fn created_at(&self) -> DateTime<Utc> {
-        utc(self.0.created_at)
-    }
+        /// When the video was added.
+        async fn created_at(&self) -> DateTime<Utc> {
+            utc(self.0.created_at)
+        }
 
-    /// When the video's row last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        utc(self.0.updated_at)
-    }
+        /// When the video's row last changed.
+        async fn updated_at(&self) -> DateTime<Utc> {
+            utc(self.0.updated_at)
+        }
 
-    /// The creator of the video.
-    async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
-        let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
-        Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
+        /// The creator of the video.
+        async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
+            let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
+            Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
+        }
     }
-
-    /// The video's transcript, in time order.
-    async fn transcript(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<TranscriptSegmentConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.video_segment_counts(),
-            l.video_segments(),
-            TranscriptSegment,
-        )
-        .await
-        .map(TranscriptSegmentConnection)
+    connections {
+        /// The video's transcript, in time order.
+        async fn transcript(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<TranscriptSegmentConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.video_segment_counts(),
+                l.video_segments(),
+                TranscriptSegment,
+            )
+            .await
+            .map(TranscriptSegmentConnection)
+        }
     }
-
-    /// The video's key moments in display order.
-    async fn key_moments(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<KeyMomentConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.video_moment_counts(),
-            l.video_moments(),
-            KeyMoment,
-        )
-        .await
-        .map(KeyMomentConnection)
+    connections {
+        /// The video's key moments in display order.
+        async fn key_moments(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<KeyMomentConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.video_moment_counts(),
+                l.video_moments(),
+                KeyMoment,
+            )
+            .await
+            .map(KeyMomentConnection)
+        }
     }
-
-    /// Highlight candidates found in the video, best first (empty unless the viewer curates the
-    /// creator).
-    async fn highlights(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<HighlightCandidateConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.video_highlight_counts(),
-            l.video_highlights(),
-            HighlightCandidate,
-        )
-        .await
-        .map(HighlightCandidateConnection)
+    connections {
+        /// Highlight candidates found in the video, best first (empty unless the viewer curates the
+        /// creator).
+        async fn highlights(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<HighlightCandidateConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.video_highlight_counts(),
+                l.video_highlights(),
+                HighlightCandidate,
+            )
+            .await
+            .map(HighlightCandidateConnection)
+        }
     }
-
-    /// The video's consent settings (null unless the viewer curates the creator, or none recorded).
-    async fn consent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<VideoConsent>> {
-        Ok(one(read(ctx)?.video_consent(), self.0.id)
-            .await?
-            .map(VideoConsent))
+    fields {
+        /// The video's consent settings (null unless the viewer curates the creator, or none recorded).
+        async fn consent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<VideoConsent>> {
+            Ok(one(read(ctx)?.video_consent(), self.0.id)
+                .await?
+                .map(VideoConsent))
+        }
     }
-
-    /// Pipeline runs over the video, newest first (empty unless the viewer curates the creator).
-    async fn pipeline_runs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<PipelineRunConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let l = read(ctx)?;
-        nested_connection(
-            ctx,
-            args,
-            self.0.id,
-            l.video_run_counts(),
-            l.video_runs(),
-            super::PipelineRun,
-        )
-        .await
-        .map(PipelineRunConnection)
+    connections {
+        /// Pipeline runs over the video, newest first (empty unless the viewer curates the creator).
+        async fn pipeline_runs(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<PipelineRunConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.video_run_counts(),
+                l.video_runs(),
+                super::PipelineRun,
+            )
+            .await
+            .map(PipelineRunConnection)
+        }
     }
-
-    /// The technique pages written from this video, ordered by title.
-    async fn technique_pages(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<TechniquePage>> {
-        Ok(list(read(ctx)?.video_pages(), self.0.id)
-            .await?
-            .into_iter()
-            .map(TechniquePage::from_list)
-            .collect())
+    fields {
+        /// The technique pages written from this video, ordered by title.
+        async fn technique_pages(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<TechniquePage>> {
+            Ok(list(read(ctx)?.video_pages(), self.0.id)
+                .await?
+                .into_iter()
+                .map(TechniquePage::from_list)
+                .collect())
+        }
     }
+}
 }
 
 /// A timed piece of a video's transcript.
