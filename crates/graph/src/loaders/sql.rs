@@ -161,7 +161,8 @@ where
 }
 
 /// Windows of each parent's children: `sql` selects the model's columns, `pb_parent` and a 0-based
-/// `pb_pos` (`row_number() OVER (PARTITION BY ..) - 1`) for `ANY($1)`.
+/// `pb_pos` (`row_number() OVER (ORDER BY ..) - 1` within one parent's window, see
+/// [`super::window_sql`]) for `ANY($1)`.
 pub struct Windowed<M> {
     db: DatabaseConnection,
     sql: Arc<str>,
