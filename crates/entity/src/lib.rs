@@ -7,7 +7,6 @@
 //!
 //! The test `entities_match_migrated_schema` fails when these files and the migrations disagree.
 
-#[allow(unreachable_pub, clippy::all)]
 mod generated;
 
 pub use generated::*;
