@@ -8,6 +8,8 @@
 //! - [`TestDb::seed_demo`]: the demo data set, through the seed crate.
 //! - [`TestDb::execute_as`]: runs a document with an `Authorization` header value, as the server
 //!   does; [`accounts`] makes users and tokens.
+//! - [`fixtures`]: builders for every other row a test needs (creators, pages, videos and what
+//!   hangs off them, logs), on the entities' ActiveModels; no test writes raw SQL for its fixtures.
 
 #![expect(clippy::unwrap_used, reason = "test support fails loudly")]
 
