@@ -5,4 +5,4 @@
 pub use crate::services::permissions::{Viewer, ViewerUser};
 
 /// The request's loader registry: one DataLoader per relation of the graph.
-pub use crate::loaders::Loaders;
+pub(crate) use crate::loaders::Loaders;

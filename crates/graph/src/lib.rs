@@ -3,7 +3,7 @@
 //!
 //! - `error`: the one boundary where domain errors become GraphQL errors with `extensions.code`;
 //!   internal causes are logged there and masked for the client.
-//! - `context`: what each request carries: the [`Viewer`] and fresh per-request [`Loaders`].
+//! - `context`: what each request carries: the [`Viewer`] and fresh per-request [`Loaders`](crate::loaders::Loaders).
 //! - `pagination`: Relay connection arguments, opaque cursors, page windows, size limits.
 //! - `ids`: opaque global IDs (`Type:uuid`, base64url) for every node.
 //! - `query`, `mutation`: the merged roots, one object per domain (`query/<domain>.rs`,
@@ -17,23 +17,23 @@
 //! A new field goes: SQL into `services/` (or `loaders/` when batched by key), its GraphQL shape into
 //! `types/`, and a root field into `query.rs` when it is an entry point.
 
-pub mod context;
+pub(crate) mod context;
 pub mod error;
 pub mod ids;
-pub mod inputs;
-pub mod loaders;
-pub mod mutation;
+pub(crate) mod inputs;
+pub(crate) mod loaders;
+pub(crate) mod mutation;
 pub mod pagination;
-pub mod query;
-pub mod roots;
+pub(crate) mod query;
+pub(crate) mod roots;
 pub mod services;
 pub mod stats;
-pub mod types;
+pub(crate) mod types;
 
 use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
-pub use context::{Loaders, Viewer, ViewerUser};
+pub use context::{Viewer, ViewerUser};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use services::{auth::AuthConfig, rate_limit::ClientIp, search_log::SearchLogWriter};
@@ -122,5 +122,7 @@ pub fn prepare_request(
     viewer: Viewer,
 ) -> async_graphql::Request {
     let scope = services::visibility::Scope::of(&viewer);
-    request.data(viewer).data(Loaders::new(db.clone(), scope))
+    request
+        .data(viewer)
+        .data(context::Loaders::new(db.clone(), scope))
 }

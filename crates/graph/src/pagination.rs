@@ -23,21 +23,8 @@ pub const MAX_PAGE_SIZE: u64 = 100;
 
 const CURSOR_PREFIX: &str = "pb1:";
 
-/// A contiguous slice of a connection's order: rows `offset .. offset + limit`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Window {
-    /// Position of the first row (0-based).
-    pub offset: u64,
-    /// How many rows belong to the page.
-    pub limit: u64,
-}
-
-impl Window {
-    /// Rows to fetch: the page and one more, which tells whether a next page exists.
-    pub fn fetch(&self) -> u64 {
-        self.limit + 1
-    }
-}
+/// The page slice services read (a domain value, so it lives in the domain core).
+pub use crate::services::window::Window;
 
 /// Validated connection arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,7 +219,7 @@ pub(crate) use object_with_connections;
 macro_rules! connection_type {
     ($conn:ident, $edge:ident, $node:ty, $conn_doc:literal, $edge_doc:literal) => {
         #[doc = $conn_doc]
-        pub struct $conn(pub $crate::pagination::Page<$node>);
+        pub(crate) struct $conn(pub(crate) $crate::pagination::Page<$node>);
 
         #[doc = $conn_doc]
         #[async_graphql::Object]

@@ -8,12 +8,12 @@ mod media;
 mod node;
 mod search;
 
-pub use admin::AdminQuery;
-pub use browse::BrowseQuery;
-pub use home::{GenreCount, HomeQuery, TagCount, TagFacetOrder, TopicCategoryCount};
-pub use media::MediaQuery;
-pub use node::NodeQuery;
-pub use search::SearchQuery;
+pub(crate) use admin::AdminQuery;
+pub(crate) use browse::BrowseQuery;
+pub(crate) use home::HomeQuery;
+pub(crate) use media::MediaQuery;
+pub(crate) use node::NodeQuery;
+pub(crate) use search::SearchQuery;
 
 use async_graphql::{Context, MergedObject, Object};
 use sea_orm::DatabaseConnection;
@@ -44,7 +44,7 @@ pub struct QueryRoot(
 
 /// Entry points for creators.
 #[derive(Default)]
-pub struct CreatorQuery;
+pub(crate) struct CreatorQuery;
 
 #[Object]
 impl CreatorQuery {
@@ -88,7 +88,7 @@ impl CreatorQuery {
 
 /// Entry points for technique pages.
 #[derive(Default)]
-pub struct TechniquePageQuery;
+pub(crate) struct TechniquePageQuery;
 
 #[Object]
 impl TechniquePageQuery {
@@ -116,7 +116,7 @@ impl TechniquePageQuery {
 
 /// Entry points for tags.
 #[derive(Default)]
-pub struct TagQuery;
+pub(crate) struct TagQuery;
 
 #[Object]
 impl TagQuery {

@@ -28,7 +28,7 @@ pub mod embedded;
 pub mod graphiql;
 pub mod graphql;
 pub mod run;
-pub mod secrets;
+pub(crate) mod secrets;
 pub mod telemetry;
 
 pub use app::{AppState, HttpConfig, app};

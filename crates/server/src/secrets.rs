@@ -11,14 +11,14 @@ use std::{
 use anyhow::{Context, bail};
 
 /// File name of the generated secret inside the data folder.
-pub const JWT_SECRET_FILE: &str = "jwt-secret";
+pub(crate) const JWT_SECRET_FILE: &str = "jwt-secret";
 
 /// Shortest secret accepted.
-pub const MIN_SECRET_BYTES: usize = 32;
+pub(crate) const MIN_SECRET_BYTES: usize = 32;
 
 /// The secret to sign tokens with. `configured` wins; without it, `embedded` data folders get a
 /// generated one; an external database without a configured secret is an error.
-pub fn jwt_secret(
+pub(crate) fn jwt_secret(
     configured: Option<&str>,
     embedded_data_dir: Option<&Path>,
 ) -> anyhow::Result<String> {

@@ -7,7 +7,7 @@ use crate::types::{DigestFrequency, Role};
 
 /// A new account.
 #[derive(InputObject, Debug)]
-pub struct RegisterInput {
+pub(crate) struct RegisterInput {
     /// Email address (trimmed and lower-cased; must be unused).
     pub email: String,
     /// Password: 10 to 256 characters.
@@ -20,7 +20,7 @@ pub struct RegisterInput {
 
 /// Notification settings to change; omitted fields keep their value.
 #[derive(InputObject, Debug)]
-pub struct NotificationPreferencesInput {
+pub(crate) struct NotificationPreferencesInput {
     /// Whether the digest email is sent at all.
     pub digest_enabled: Option<bool>,
     /// How often the digest is sent.
@@ -29,7 +29,7 @@ pub struct NotificationPreferencesInput {
 
 /// Which users to list.
 #[derive(InputObject, Debug, Default)]
-pub struct UserFilterInput {
+pub(crate) struct UserFilterInput {
     /// Only users with this role.
     pub role: Option<Role>,
     /// Only active (true) or deactivated (false) users.
@@ -40,7 +40,7 @@ pub struct UserFilterInput {
 
 /// A new invite code.
 #[derive(InputObject, Debug)]
-pub struct CreateInviteCodeInput {
+pub(crate) struct CreateInviteCodeInput {
     /// The code (6–100 characters without spaces); an unguessable one is generated when omitted.
     pub code: Option<String>,
     /// How many registrations it admits (1–10000).

@@ -13,7 +13,7 @@ use crate::{
 
 /// Narrows the creator directory; all given conditions must hold.
 #[derive(InputObject, Default, Debug, Clone)]
-pub struct CreatorFilter {
+pub(crate) struct CreatorFilter {
     /// Creators working in this genre (case-insensitive), e.g. `dubstep`.
     pub genre: Option<String>,
     /// Only spotlighted (`true`) or only other (`false`) creators.
@@ -37,7 +37,7 @@ pub enum CreatorOrder {
 
 /// Tag conditions of a technique page filter.
 #[derive(InputObject, Default, Debug, Clone)]
-pub struct TagMatch {
+pub(crate) struct TagMatch {
     /// Pages carrying at least one of these tags.
     pub any: Option<Vec<String>>,
     /// Pages carrying every one of these tags.
@@ -46,7 +46,7 @@ pub struct TagMatch {
 
 /// Narrows technique pages; all given conditions must hold.
 #[derive(InputObject, Default, Debug, Clone)]
-pub struct TechniquePageFilter {
+pub(crate) struct TechniquePageFilter {
     /// Pages of this creator (global ID).
     pub creator: Option<ID>,
     /// Pages in this topic category, matched case-insensitively (`Sound design` = `Sound Design`).
@@ -78,7 +78,7 @@ pub enum TechniquePageOrder {
 
 /// Narrows key moments; all given conditions must hold.
 #[derive(InputObject, Default, Debug, Clone)]
-pub struct KeyMomentFilter {
+pub(crate) struct KeyMomentFilter {
     /// Moments of this video (global ID).
     pub video: Option<ID>,
     /// Moments of this kind.
@@ -106,7 +106,7 @@ pub enum KeyMomentOrder {
 
 /// Narrows videos; all given conditions must hold.
 #[derive(InputObject, Default, Debug, Clone)]
-pub struct SourceVideoFilter {
+pub(crate) struct SourceVideoFilter {
     /// Videos of this creator (global ID).
     pub creator: Option<ID>,
     /// Videos in this processing state.

@@ -26,7 +26,7 @@ pub enum SearchType {
 
 /// Narrows search results; all given conditions must hold.
 #[derive(InputObject, Default, Debug, Clone)]
-pub struct SearchFilter {
+pub(crate) struct SearchFilter {
     /// Results belonging to this creator (global ID): the creator, their pages, and the moments and
     /// transcripts of their videos.
     pub creator: Option<ID>,

@@ -15,9 +15,7 @@ use uuid::Uuid;
 
 use crate::{error::LoadError, pagination::Window};
 
-pub use read::{Loaders, PageColumns, PageDetail, list, one};
-pub use sql::{Counts, Rows, Windowed};
-pub use users::Follows;
+pub(crate) use read::{Loaders, PageColumns, PageDetail, list, one};
 
 /// Column that carries the parent key in batched statements.
 const PARENT: &str = "pb_parent";

@@ -42,9 +42,9 @@ macro_rules! read_relations {
     ($($(#[doc = $doc:literal])* $name:ident: $loader:ty,)*) => {
         /// One DataLoader per relation of the graph, for one request and viewer. Each is created
         /// on first use: a request touches a handful of the relations.
-        pub struct Loaders {
+        pub(crate) struct Loaders {
             /// The visibility rules of this request's viewer.
-            pub scope: Scope,
+            pub(crate) scope: Scope,
             db: DatabaseConnection,
             sql: Arc<ReadSql>,
             $($name: OnceLock<<$loader as Relation>::DataLoader>,)*
@@ -73,7 +73,7 @@ macro_rules! read_relations {
 
             $(
                 $(#[doc = $doc])*
-                pub fn $name(&self) -> &<$loader as Relation>::DataLoader {
+                pub(crate) fn $name(&self) -> &<$loader as Relation>::DataLoader {
                     self.$name.get_or_init(|| {
                         <$loader as Relation>::data_loader(
                             self.db.clone(),
@@ -212,7 +212,7 @@ read_relations! {
 
 /// Which columns a list of technique pages reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageColumns {
+pub(crate) enum PageColumns {
     /// All but the body (`services::technique_pages::DEFERRED`).
     Summary,
     /// Ids, titles, slugs, counts and times (`services::technique_pages::LEAN`).
@@ -613,7 +613,7 @@ impl Loaders {
     /// Fresh loaders over `db` for a viewer with `scope`. The statements of each of the three
     /// visibility shapes are built once per process: every curator shares one set (their creator
     /// id is a bound parameter).
-    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+    pub(crate) fn new(db: DatabaseConnection, scope: Scope) -> Self {
         static PUBLIC: OnceLock<Arc<ReadSql>> = OnceLock::new();
         static CURATOR: OnceLock<Arc<ReadSql>> = OnceLock::new();
         static ADMIN: OnceLock<Arc<ReadSql>> = OnceLock::new();
@@ -631,7 +631,7 @@ impl Loaders {
 /// The relations a technique page's detail view selects with the page, read in the page's own
 /// statement by [`Loaders::page_by_slug`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PageDetail {
+pub(crate) struct PageDetail {
     /// The page's tags.
     pub tags: bool,
     /// The links from the page to others.
@@ -647,7 +647,7 @@ impl Loaders {
     /// those go straight into this request's loaders (`page_tags`, `page_related`,
     /// `page_summary_by_id`, `page_sources`), so the page's fields resolve without another
     /// statement. A detail view otherwise takes a round trip per relation and level.
-    pub async fn page_by_slug(
+    pub(crate) async fn page_by_slug(
         &self,
         slug: &str,
         detail: PageDetail,
@@ -705,7 +705,7 @@ fn json_rows<M: DeserializeOwned>(
 }
 
 /// Loads the one row keyed `key` through a by-id (or one-per-parent) loader.
-pub async fn one<L, M>(
+pub(crate) async fn one<L, M>(
     loader: &Dl<L>,
     key: uuid::Uuid,
 ) -> Result<Option<M>, crate::error::LoadError>
@@ -720,7 +720,10 @@ where
 }
 
 /// Loads the list keyed `key` through a grouped loader.
-pub async fn list<L, M>(loader: &Dl<L>, key: uuid::Uuid) -> Result<Vec<M>, crate::error::LoadError>
+pub(crate) async fn list<L, M>(
+    loader: &Dl<L>,
+    key: uuid::Uuid,
+) -> Result<Vec<M>, crate::error::LoadError>
 where
     L: Loader<uuid::Uuid, Value = Vec<M>, Error = crate::error::LoadError>,
     M: Clone + Send + Sync + 'static,

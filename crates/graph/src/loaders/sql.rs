@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// A loader type whose loaders are made from one statement.
-pub trait Relation: Sized {
+pub(crate) trait Relation: Sized {
     /// The per-request DataLoader over this loader.
     type DataLoader;
     /// The `$n` at which this loader binds the viewer's creator id (after its own parameters).
@@ -40,7 +40,7 @@ pub trait Relation: Sized {
 
 /// A prepared statement text for loaders of type `L`, shared by every request of a [`Shape`], and
 /// whether it reads the viewer's creator id.
-pub struct Sql<L> {
+pub(crate) struct Sql<L> {
     text: Arc<str>,
     reads_viewer: bool,
     _loader: PhantomData<fn() -> L>,
@@ -108,7 +108,7 @@ pub(crate) fn sql<L: Relation>(shape: Shape, build: impl FnOnce(&mut Slot) -> St
 
 /// Rows grouped by `pb_parent`: `sql` selects the model's columns and `pb_parent` for `ANY($1)`.
 /// By-id lookups use it with `pb_parent` = the row's own id.
-pub struct Rows<M> {
+pub(crate) struct Rows<M> {
     db: DatabaseConnection,
     sql: Arc<str>,
     viewer: Option<Uuid>,
@@ -163,7 +163,7 @@ where
 /// Windows of each parent's children: `sql` selects the model's columns, `pb_parent` and a 0-based
 /// `pb_pos` (`row_number() OVER (ORDER BY ..) - 1` within one parent's window, see
 /// [`super::window_sql`]) for `ANY($1)`.
-pub struct Windowed<M> {
+pub(crate) struct Windowed<M> {
     db: DatabaseConnection,
     sql: Arc<str>,
     viewer: Option<Uuid>,
@@ -215,7 +215,7 @@ where
 }
 
 /// Child counts per parent: `sql` selects `pb_parent` and `n` (bigint) for `ANY($1)`.
-pub struct Counts {
+pub(crate) struct Counts {
     db: DatabaseConnection,
     sql: Arc<str>,
     viewer: Option<Uuid>,

@@ -14,7 +14,7 @@ use crate::error::LoadError;
 
 /// Whether a user follows a creator, keyed by `(user, creator)`: its statement selects
 /// `pb_parent` (the user) and `creator_id` for users `ANY($1)` and creators `ANY($2)`.
-pub struct Follows {
+pub(crate) struct Follows {
     db: DatabaseConnection,
     sql: Arc<str>,
 }

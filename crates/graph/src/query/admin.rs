@@ -40,7 +40,7 @@ where
 
 /// Admin-only root lists.
 #[derive(Default)]
-pub struct AdminQuery;
+pub(crate) struct AdminQuery;
 
 #[Object]
 impl AdminQuery {

@@ -45,7 +45,7 @@ where
 
 /// Filtered, ordered root lists.
 #[derive(Default)]
-pub struct BrowseQuery;
+pub(crate) struct BrowseQuery;
 
 #[Object]
 impl BrowseQuery {

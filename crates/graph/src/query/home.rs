@@ -10,7 +10,7 @@ use crate::{
 
 /// A topic category with the number of technique pages in it (casings merged).
 #[derive(SimpleObject, Debug, Clone)]
-pub struct TopicCategoryCount {
+pub(crate) struct TopicCategoryCount {
     /// The category's display form: its most common stored spelling.
     pub name: String,
     /// How many technique pages are in it, across all spellings.
@@ -19,7 +19,7 @@ pub struct TopicCategoryCount {
 
 /// A genre with the number of creators working in it (casings merged).
 #[derive(SimpleObject, Debug, Clone)]
-pub struct GenreCount {
+pub(crate) struct GenreCount {
     /// The genre's display form: its most common stored spelling.
     pub name: String,
     /// How many creators list it.
@@ -28,7 +28,7 @@ pub struct GenreCount {
 
 /// A tag with the number of technique pages carrying it.
 #[derive(SimpleObject)]
-pub struct TagCount {
+pub(crate) struct TagCount {
     /// The tag, trimmed and lower-cased.
     pub name: String,
     /// How many technique pages carry it.
@@ -49,7 +49,7 @@ pub enum TagFacetOrder {
 
 /// Facets and home-page lists.
 #[derive(Default)]
-pub struct HomeQuery;
+pub(crate) struct HomeQuery;
 
 #[Object]
 impl HomeQuery {

@@ -12,7 +12,7 @@ use crate::{
 
 /// Entry points for videos and shorts.
 #[derive(Default)]
-pub struct MediaQuery;
+pub(crate) struct MediaQuery;
 
 #[Object]
 impl MediaQuery {

@@ -9,7 +9,7 @@ use crate::{
 
 /// Entry points for refetching any object by its global ID.
 #[derive(Default)]
-pub struct NodeQuery;
+pub(crate) struct NodeQuery;
 
 #[Object]
 impl NodeQuery {

@@ -24,7 +24,7 @@ use crate::{
 
 /// Full-text search and what people search for.
 #[derive(Default)]
-pub struct SearchQuery;
+pub(crate) struct SearchQuery;
 
 #[Object]
 impl SearchQuery {

@@ -32,7 +32,7 @@ fn payload(session: Session) -> AuthPayload {
 
 /// Account entry points of the query root.
 #[derive(Default)]
-pub struct AccountsQuery;
+pub(crate) struct AccountsQuery;
 
 #[Object]
 impl AccountsQuery {
@@ -101,7 +101,7 @@ impl AccountsQuery {
 
 /// Account mutations.
 #[derive(Default)]
-pub struct AccountsMutation;
+pub(crate) struct AccountsMutation;
 
 #[Object]
 impl AccountsMutation {

@@ -1,3 +1,3 @@
 //! Root fields by domain: `Query` and `Mutation` parts that `query.rs` and `mutation.rs` merge.
 
-pub mod accounts;
+pub(crate) mod accounts;

@@ -14,8 +14,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    error::{ServiceError, ServiceResult},
-    pagination::Window,
+    services::error::{ServiceError, ServiceResult},
+    services::window::Window,
     services::{
         ids::CreatorId,
         tags::normalize,
@@ -24,7 +24,7 @@ use crate::{
 };
 
 /// A filtered list: count it, or fetch a window of it.
-pub struct Listing<E: EntityTrait> {
+pub(crate) struct Listing<E: EntityTrait> {
     select: Select<E>,
 }
 
@@ -33,17 +33,17 @@ where
     E::Model: Send + Sync,
 {
     /// A listing over `select` (which must be ordered by a unique key last).
-    pub fn new(select: Select<E>) -> Self {
+    pub(crate) fn new(select: Select<E>) -> Self {
         Self { select }
     }
 
     /// How many rows match.
-    pub async fn count(&self, db: &impl ConnectionTrait) -> ServiceResult<u64> {
+    pub(crate) async fn count(&self, db: &impl ConnectionTrait) -> ServiceResult<u64> {
         Ok(self.select.clone().count(db).await?)
     }
 
     /// The rows of `window` (plus one, to learn whether more follow).
-    pub async fn page(
+    pub(crate) async fn page(
         &self,
         db: &impl ConnectionTrait,
         window: Window,
@@ -60,7 +60,7 @@ where
 
 /// Narrows the creator directory; all given conditions must hold.
 #[derive(Debug, Clone, Default)]
-pub struct CreatorFilter {
+pub(crate) struct CreatorFilter {
     /// Creators working in this genre (case-insensitive).
     pub genre: Option<String>,
     /// Only spotlighted (`true`) or only other (`false`) creators.
@@ -82,7 +82,7 @@ pub enum CreatorOrder {
 
 /// Tag conditions of a technique page filter (names are normalized like tags).
 #[derive(Debug, Clone, Default)]
-pub struct TagMatch {
+pub(crate) struct TagMatch {
     /// Pages carrying at least one of these tags.
     pub any: Option<Vec<String>>,
     /// Pages carrying every one of these tags.
@@ -91,7 +91,7 @@ pub struct TagMatch {
 
 /// Narrows technique pages; all given conditions must hold.
 #[derive(Debug, Clone, Default)]
-pub struct TechniquePageFilter {
+pub(crate) struct TechniquePageFilter {
     /// Pages of this creator.
     pub creator: Option<CreatorId>,
     /// Pages in this topic category (case-insensitive).
@@ -121,7 +121,7 @@ pub enum TechniquePageOrder {
 
 /// Narrows key moments; all given conditions must hold.
 #[derive(Debug, Clone, Default)]
-pub struct KeyMomentFilter {
+pub(crate) struct KeyMomentFilter {
     /// Moments of this video (`source_videos.id`).
     pub video: Option<Uuid>,
     /// Moments of this kind.
@@ -147,7 +147,7 @@ pub enum KeyMomentOrder {
 
 /// Narrows videos; all given conditions must hold.
 #[derive(Debug, Clone, Default)]
-pub struct SourceVideoFilter {
+pub(crate) struct SourceVideoFilter {
     /// Videos of this creator.
     pub creator: Option<CreatorId>,
     /// Videos in this processing state.
@@ -191,7 +191,7 @@ pub(crate) fn like_pattern(text: &str) -> String {
 }
 
 /// Creators matching `filter` in `order`.
-pub fn creators(
+pub(crate) fn creators(
     filter: &CreatorFilter,
     order: CreatorOrder,
 ) -> ServiceResult<Listing<creators::Entity>> {
@@ -222,7 +222,7 @@ pub fn creators(
 }
 
 /// Technique pages matching `filter` in `order`.
-pub fn technique_pages(
+pub(crate) fn technique_pages(
     filter: &TechniquePageFilter,
     order: TechniquePageOrder,
 ) -> ServiceResult<Listing<technique_pages::Entity>> {
@@ -284,7 +284,7 @@ pub fn technique_pages(
 }
 
 /// Key moments of videos the viewer may see, matching `filter` in `order`.
-pub fn key_moments(
+pub(crate) fn key_moments(
     scope: &Scope,
     filter: &KeyMomentFilter,
     order: KeyMomentOrder,
@@ -329,7 +329,7 @@ pub fn key_moments(
 }
 
 /// Videos the viewer may see, matching `filter` in `order`.
-pub fn source_videos(
+pub(crate) fn source_videos(
     scope: &Scope,
     filter: &SourceVideoFilter,
     order: SourceVideoOrder,

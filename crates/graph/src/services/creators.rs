@@ -3,10 +3,10 @@
 use entity::creators;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::error::ServiceResult;
+use crate::services::error::ServiceResult;
 
 /// The creator with this slug, if any.
-pub async fn by_slug(
+pub(crate) async fn by_slug(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> ServiceResult<Option<creators::Model>> {

@@ -7,13 +7,13 @@ use sea_orm::{
     QuerySelect, Statement,
 };
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::services::error::{ServiceError, ServiceResult};
 
 /// The largest `limit` a facet or home list accepts.
-pub const MAX_LIMIT: i32 = 100;
+pub(crate) const MAX_LIMIT: i32 = 100;
 
 /// Validates a facet's `limit` argument.
-pub fn limit(n: i32) -> ServiceResult<u64> {
+pub(crate) fn limit(n: i32) -> ServiceResult<u64> {
     match u64::try_from(n) {
         Ok(n) if n <= MAX_LIMIT as u64 => Ok(n),
         _ => Err(ServiceError::invalid(
@@ -25,7 +25,7 @@ pub fn limit(n: i32) -> ServiceResult<u64> {
 
 /// A facet value with how many rows carry it.
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct Bucket {
+pub(crate) struct Bucket {
     /// The display form.
     pub name: String,
     /// How many rows carry it.
@@ -34,7 +34,7 @@ pub struct Bucket {
 
 /// Topic categories of technique pages, casings merged case-insensitively; each shows its most
 /// common stored spelling (ties: the alphabetically first). Most used first.
-pub async fn topic_categories(db: &impl ConnectionTrait) -> ServiceResult<Vec<Bucket>> {
+pub(crate) async fn topic_categories(db: &impl ConnectionTrait) -> ServiceResult<Vec<Bucket>> {
     buckets(
         db,
         "SELECT mode() WITHIN GROUP (ORDER BY btrim(topic_category)) AS name, count(*) AS count \
@@ -45,7 +45,7 @@ pub async fn topic_categories(db: &impl ConnectionTrait) -> ServiceResult<Vec<Bu
 }
 
 /// Creator genres, casings merged the same way, with how many creators work in each.
-pub async fn genres(db: &impl ConnectionTrait) -> ServiceResult<Vec<Bucket>> {
+pub(crate) async fn genres(db: &impl ConnectionTrait) -> ServiceResult<Vec<Bucket>> {
     buckets(
         db,
         "SELECT mode() WITHIN GROUP (ORDER BY btrim(g)) AS name, count(DISTINCT c.id) AS count \
@@ -65,7 +65,7 @@ async fn buckets(db: &impl ConnectionTrait, sql: &str) -> ServiceResult<Vec<Buck
 
 /// How tag facets are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TagOrder {
+pub(crate) enum TagOrder {
     /// Most used first.
     PageCountDesc,
     /// Alphabetical.
@@ -74,7 +74,7 @@ pub enum TagOrder {
 
 /// A tag with its page count.
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct TagWithCount {
+pub(crate) struct TagWithCount {
     /// The tag's id.
     pub id: uuid::Uuid,
     /// The tag's name.
@@ -87,7 +87,7 @@ pub struct TagWithCount {
 
 impl TagWithCount {
     /// The tag row.
-    pub fn tag(&self) -> tags::Model {
+    pub(crate) fn tag(&self) -> tags::Model {
         tags::Model {
             id: self.id,
             name: self.name.clone(),
@@ -97,7 +97,7 @@ impl TagWithCount {
 }
 
 /// Tags with their page counts in `order`, at most `limit`.
-pub async fn tags(
+pub(crate) async fn tags(
     db: &impl ConnectionTrait,
     order: TagOrder,
     limit: u64,
@@ -124,7 +124,7 @@ pub async fn tags(
 }
 
 /// Spotlighted creators by name.
-pub async fn featured_creators(
+pub(crate) async fn featured_creators(
     db: &impl ConnectionTrait,
     limit: u64,
 ) -> ServiceResult<Vec<creators::Model>> {
@@ -138,7 +138,7 @@ pub async fn featured_creators(
 }
 
 /// The most viewed technique pages (body deferred).
-pub async fn trending_pages(
+pub(crate) async fn trending_pages(
     db: &impl ConnectionTrait,
     limit: u64,
 ) -> ServiceResult<Vec<technique_pages::Model>> {
@@ -151,7 +151,7 @@ pub async fn trending_pages(
 }
 
 /// The newest technique pages (body deferred).
-pub async fn recent_pages(
+pub(crate) async fn recent_pages(
     db: &impl ConnectionTrait,
     limit: u64,
 ) -> ServiceResult<Vec<technique_pages::Model>> {

@@ -4,9 +4,9 @@ use entity::creators;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 
 use crate::{
-    context::Viewer,
-    error::{ServiceError, ServiceResult},
+    services::error::{ServiceError, ServiceResult},
     services::ids::CreatorId,
+    services::permissions::Viewer,
     services::permissions::{Permission, authorize},
 };
 
@@ -21,7 +21,7 @@ async fn creator(
 }
 
 /// The viewer follows `creator_id`; following twice leaves one row.
-pub async fn follow(
+pub(crate) async fn follow(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     creator_id: CreatorId,
@@ -46,7 +46,7 @@ pub async fn follow(
 }
 
 /// The viewer stops following `creator_id` (a no-op when not following).
-pub async fn unfollow(
+pub(crate) async fn unfollow(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     creator_id: CreatorId,

@@ -8,13 +8,12 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
     sea_query::LockType,
 };
-use uuid::Uuid;
 
 use crate::{
-    context::Viewer,
-    error::{ServiceError, ServiceResult},
-    pagination::Window,
+    services::error::{ServiceError, ServiceResult},
+    services::permissions::Viewer,
     services::permissions::{Permission, authorize},
+    services::window::Window,
     services::{
         ids::{InviteCodeId, UserId},
         tx::{self, Transactional},
@@ -146,12 +145,4 @@ pub async fn revoke(
         })
     })
     .await
-}
-
-/// The invite code with this id, if any (callers check that the viewer is an admin).
-pub async fn by_id(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> ServiceResult<Option<entity::invite_codes::Model>> {
-    Ok(entity::invite_codes::Entity::find_by_id(id).one(db).await?)
 }

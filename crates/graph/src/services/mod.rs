@@ -4,29 +4,30 @@
 //!
 //! Nothing here knows GraphQL (`docs/decisions/0042-domain-core.md`): services take domain values
 //! (validated inputs, [`ids`] newtypes, `Uuid`s) and any `db: &impl ConnectionTrait` (the pool or a
-//! transaction from [`tx::transaction`]), and return [`crate::error::ServiceError`]. The GraphQL
+//! transaction from [`tx::transaction`]), and return [`crate::services::error::ServiceError`]. The GraphQL
 //! layer (`query/`, `roots/`, `inputs/`, `types/`) maps arguments to them and errors back. A unit
 //! test below fails if a file under `src/services/` mentions the GraphQL crate.
 
 pub mod auth;
-pub mod browse;
-pub mod creators;
-pub mod error;
-pub mod facets;
-pub mod follows;
+pub(crate) mod browse;
+pub(crate) mod creators;
+pub(crate) mod error;
+pub(crate) mod facets;
+pub(crate) mod follows;
 pub mod history;
-pub mod ids;
+pub(crate) mod ids;
 pub mod invites;
-pub mod permissions;
+pub(crate) mod permissions;
 pub mod rate_limit;
-pub mod search;
+pub(crate) mod search;
 pub mod search_log;
-pub mod shorts;
-pub mod tags;
-pub mod technique_pages;
+pub(crate) mod shorts;
+pub(crate) mod tags;
+pub(crate) mod technique_pages;
 pub mod tx;
 pub mod users;
-pub mod visibility;
+pub(crate) mod visibility;
+pub mod window;
 
 #[cfg(test)]
 mod tests {

@@ -60,7 +60,7 @@ impl ViewerUser {
 /// A right an operation needs. Named by what it allows, so an operation states its right once and
 /// a change of who holds it is one edit in [`Permission::granted_to`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Permission {
+pub(crate) enum Permission {
     /// Change one's own account: password, profile, onboarding, notification settings. Any
     /// signed-in user.
     OwnAccount,
@@ -78,12 +78,20 @@ pub enum Permission {
     ReadAdminLogs,
     /// Curate this creator's material: the users linked to the creator, and admins. (This
     /// replaces `Viewer::can_curate`.)
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the right the editorial mutations (issue 13) ask for; until they land only \
+                      the gate's unit tests name it"
+        )
+    )]
     Curate(Uuid),
 }
 
 impl Permission {
     /// Whether `user` holds this right: the one table of who may do what.
-    pub fn granted_to(self, user: &ViewerUser) -> bool {
+    pub(crate) fn granted_to(self, user: &ViewerUser) -> bool {
         match self {
             Self::OwnAccount | Self::FollowCreators => true,
             Self::ReadAccount(id) => user.id == id || user.is_admin(),
@@ -111,7 +119,7 @@ impl Permission {
 
 /// The one permission gate: the signed-in user holding `permission`, else `UNAUTHENTICATED`
 /// (nobody signed in) or `FORBIDDEN` (signed in without the right).
-pub fn authorize(viewer: &Viewer, permission: Permission) -> ServiceResult<&ViewerUser> {
+pub(crate) fn authorize(viewer: &Viewer, permission: Permission) -> ServiceResult<&ViewerUser> {
     let user = viewer
         .user()
         .ok_or_else(|| ServiceError::Unauthenticated("sign in first".to_owned()))?;

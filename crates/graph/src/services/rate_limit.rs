@@ -10,7 +10,7 @@ use std::net::IpAddr;
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::services::error::{ServiceError, ServiceResult};
 
 /// The client's IP address, attached to a request by the server (absent in in-process tests).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +78,7 @@ async fn bump(db: &impl ConnectionTrait, key: &str, window_secs: u32) -> Service
             [key.into(), window.into()],
         ))
         .await?
-        .ok_or_else(|| ServiceError::Db(sea_orm::DbErr::RecordNotFound("rate limit".into())))?;
+        .ok_or_else(|| ServiceError::invariant("the rate-limit upsert returned no row"))?;
     count_of(&row)
 }
 

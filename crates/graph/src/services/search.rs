@@ -19,16 +19,16 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 use uuid::Uuid;
 
 use crate::{
-    error::{ServiceError, ServiceResult},
-    pagination::Window,
+    services::error::{ServiceError, ServiceResult},
     services::visibility::{Alias, Rule, Scope},
+    services::window::Window,
     services::{browse::text_arg, ids::CreatorId},
 };
 
 /// The longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 200;
+pub(crate) const MAX_QUERY_CHARS: usize = 200;
 /// The most words a query may have.
-pub const MAX_QUERY_WORDS: usize = 16;
+pub(crate) const MAX_QUERY_WORDS: usize = 16;
 
 /// Marks the start of a highlighted match in `ts_headline` output (a private-use character, so it
 /// cannot be confused with text or markup).
@@ -38,7 +38,7 @@ const HIT_END: char = '\u{E001}';
 
 /// A validated search query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchText {
+pub(crate) struct SearchText {
     /// The query as logged and aggregated: trimmed, lower-case, single spaces.
     pub normalized: String,
     /// The `to_tsquery` input: quoted words joined by `&`, the last one a prefix.
@@ -46,7 +46,7 @@ pub struct SearchText {
 }
 
 /// Validates the `query` argument.
-pub fn parse_query(raw: &str) -> ServiceResult<SearchText> {
+pub(crate) fn parse_query(raw: &str) -> ServiceResult<SearchText> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Err(ServiceError::invalid("query", "`query` must not be empty"));
@@ -124,7 +124,7 @@ impl SearchType {
 
 /// Narrows search results; all given conditions must hold.
 #[derive(Debug, Clone, Default)]
-pub struct SearchFilter {
+pub(crate) struct SearchFilter {
     /// Results belonging to this creator: the creator, their pages, and the moments and
     /// transcripts of their videos.
     pub creator: Option<CreatorId>,
@@ -134,7 +134,7 @@ pub struct SearchFilter {
 
 /// A validated search: the query, the kinds of results, the filter.
 #[derive(Debug, Clone)]
-pub struct Search {
+pub(crate) struct Search {
     /// The query.
     pub text: SearchText,
     types: Vec<SearchType>,
@@ -144,7 +144,7 @@ pub struct Search {
 
 impl Search {
     /// Validates the arguments of `search`.
-    pub fn new(
+    pub(crate) fn new(
         query: &str,
         types: Option<Vec<SearchType>>,
         filter: &SearchFilter,
@@ -174,7 +174,7 @@ impl Search {
 
 /// A highlighted excerpt of one field of a result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snippet {
+pub(crate) struct Snippet {
     /// The field it comes from, e.g. `title`, `summary`, `bio`, `text`.
     pub field: &'static str,
     /// The excerpt as plain text.
@@ -216,7 +216,7 @@ impl Snippet {
 
 /// One search result: what it is, how well it matched, and its snippets.
 #[derive(Debug, Clone)]
-pub struct Hit {
+pub(crate) struct Hit {
     /// The kind of result.
     pub kind: SearchType,
     /// Its primary key.
@@ -229,7 +229,7 @@ pub struct Hit {
 
 /// A page of results and the total number of matches.
 #[derive(Debug, Clone, Default)]
-pub struct Results {
+pub(crate) struct Results {
     /// The rows of the window (plus one when more follow).
     pub hits: Vec<Hit>,
     /// How many results match in all.
@@ -264,7 +264,7 @@ impl Params {
 }
 
 /// Runs `search` for the viewer of `scope`, returning the rows of `window` and the total.
-pub async fn run(
+pub(crate) async fn run(
     db: &impl ConnectionTrait,
     scope: &Scope,
     search: &Search,
@@ -488,7 +488,7 @@ struct CacheKey {
 /// loaded fresh through the visibility-checked loaders, and when one of them is gone (hidden or
 /// deleted since) the caller forgets the search's entries and runs it again ([`rerun`]), so the
 /// count never counts what the viewer no longer gets. Each replica keeps its own.
-pub struct SearchCache {
+pub(crate) struct SearchCache {
     ttl: Duration,
     entries: Mutex<LruCache<CacheKey, (Instant, Arc<Results>)>>,
 }
@@ -496,7 +496,7 @@ pub struct SearchCache {
 impl SearchCache {
     /// A cache of at most `capacity` result pages, each kept `ttl`; a zero `ttl` or `capacity`
     /// turns caching off.
-    pub fn new(capacity: usize, ttl: Duration) -> Self {
+    pub(crate) fn new(capacity: usize, ttl: Duration) -> Self {
         let capacity = NonZeroUsize::new(capacity).filter(|_| !ttl.is_zero());
         Self {
             ttl: if capacity.is_some() {
@@ -561,7 +561,7 @@ impl std::fmt::Debug for SearchCache {
 
 /// Results of a search and where they come from.
 #[derive(Debug, Clone)]
-pub struct Answer {
+pub(crate) struct Answer {
     /// The rows of the window (plus one when more follow) and the total.
     pub results: Arc<Results>,
     /// Whether they come from the cache (and may be up to one time-to-live old).
@@ -570,7 +570,7 @@ pub struct Answer {
 
 /// [`run`] through `cache`: an identical search by the same scope within the time-to-live
 /// answers from memory.
-pub async fn run_cached(
+pub(crate) async fn run_cached(
     db: &impl ConnectionTrait,
     cache: &SearchCache,
     scope: &Scope,
@@ -608,7 +608,7 @@ async fn run_and_cache(
 
 /// Runs `search` afresh after a cached answer turned out stale (one of its results is no longer
 /// visible): forgets every cached page of it for `scope` and caches the new results.
-pub async fn rerun(
+pub(crate) async fn rerun(
     db: &impl ConnectionTrait,
     cache: &SearchCache,
     scope: &Scope,
@@ -652,12 +652,14 @@ mod tests {
     fn a_stale_search_is_forgotten_on_every_page_of_its_scope_only() {
         let cache = SearchCache::new(10, Duration::from_secs(60));
         let search = |q: &str| Search::new(q, None, &SearchFilter::default()).expect("valid");
-        let public = Scope::of(&crate::context::Viewer::Anonymous);
-        let admin = Scope::of(&crate::context::Viewer::User(crate::context::ViewerUser {
-            id: Uuid::new_v4(),
-            role: entity::sea_orm_active_enums::UserRole::Admin,
-            creator_id: None,
-        }));
+        let public = Scope::of(&crate::services::permissions::Viewer::Anonymous);
+        let admin = Scope::of(&crate::services::permissions::Viewer::User(
+            crate::services::permissions::ViewerUser {
+                id: Uuid::new_v4(),
+                role: entity::sea_orm_active_enums::UserRole::Admin,
+                creator_id: None,
+            },
+        ));
         let key = |scope: &Scope, q: &str, offset| CacheKey {
             search: SearchKey::new(scope, &search(q)),
             window: Window { offset, limit: 20 },

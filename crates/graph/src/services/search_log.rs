@@ -23,7 +23,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::services::error::{ServiceError, ServiceResult};
 
 /// Rows that may wait in the queue before `record` starts to wait.
 const QUEUE: usize = 10_000;

@@ -3,10 +3,10 @@
 use entity::{generated_shorts, sea_orm_active_enums::ShortStatus};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::error::ServiceResult;
+use crate::services::error::ServiceResult;
 
 /// The complete short shared under `token`, if any. Incomplete shorts look missing.
-pub async fn by_share_token(
+pub(crate) async fn by_share_token(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> ServiceResult<Option<generated_shorts::Model>> {

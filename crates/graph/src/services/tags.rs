@@ -3,15 +3,18 @@
 use entity::tags;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::error::ServiceResult;
+use crate::services::error::ServiceResult;
 
 /// Tags are stored trimmed and lower-cased; lookups normalize the same way.
-pub fn normalize(name: &str) -> String {
+pub(crate) fn normalize(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
 /// The tag with this name, if any.
-pub async fn by_name(db: &impl ConnectionTrait, name: &str) -> ServiceResult<Option<tags::Model>> {
+pub(crate) async fn by_name(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> ServiceResult<Option<tags::Model>> {
     Ok(tags::Entity::find()
         .filter(tags::Column::Name.eq(normalize(name)))
         .one(db)

@@ -1,5 +1,5 @@
 //! Technique pages: the list form that leaves the body out. A page by slug, with the relations
-//! of its detail view, is `ReadLoaders::page_by_slug` (one statement, visibility per viewer).
+//! of its detail view, is `Loaders::page_by_slug` (`crate::loaders`) (one statement, visibility per viewer).
 
 use entity::technique_pages::{self, Column};
 use sea_orm::{EntityTrait, IdenStatic, Iterable, QuerySelect, Select, sea_query::Expr};
@@ -30,7 +30,7 @@ pub(crate) const LEAN: [Deferred; 7] = [
 ];
 
 /// Technique pages with the [`DEFERRED`] columns read as JSON `null`.
-pub fn summaries() -> Select<technique_pages::Entity> {
+pub(crate) fn summaries() -> Select<technique_pages::Entity> {
     let mut select = technique_pages::Entity::find().select_only();
     for column in Column::iter() {
         select = match DEFERRED.iter().find(|(d, _)| d.as_str() == column.as_str()) {

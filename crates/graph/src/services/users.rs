@@ -12,9 +12,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    context::Viewer,
-    error::{ServiceError, ServiceResult},
-    pagination::Window,
+    services::error::{ServiceError, ServiceResult},
+    services::permissions::Viewer,
+    services::window::Window,
     services::{
         auth::{
             self, AuthConfig, PasswordCheck, hash_password, validate_password, verify_password,

@@ -28,11 +28,11 @@
 use sea_orm::{Value, sea_query::Expr};
 use uuid::Uuid;
 
-use crate::context::Viewer;
+use crate::services::permissions::Viewer;
 
 /// The three shapes of visibility SQL: viewers of one shape share every statement text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// Signed out, or signed in without a creator profile: public rows only.
     Public,
     /// A user linked to a creator: public rows and that creator's (its id bound as a parameter).
@@ -43,11 +43,11 @@ pub enum Shape {
 
 /// A table alias a rule is rendered against (the `v` of `v.creator_id`): an SQL identifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Alias(&'static str);
+pub(crate) struct Alias(&'static str);
 
 impl Alias {
     /// The alias `name`; panics (at compile time in a `const`) unless it is a plain identifier.
-    pub const fn new(name: &'static str) -> Self {
+    pub(crate) const fn new(name: &'static str) -> Self {
         let bytes = name.as_bytes();
         assert!(!bytes.is_empty(), "an alias is not empty");
         let mut i = 0;
@@ -65,7 +65,7 @@ impl Alias {
 
 /// A visibility rule: whether the viewer may see the row aliased by an [`Alias`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rule {
+pub(crate) enum Rule {
     /// The video (a `source_videos` row) may be shown.
     Video,
     /// The video may be listed as a source of a technique page: curators see every source;
@@ -86,7 +86,7 @@ impl Rule {
     /// The predicate's SQL for viewers of `shape` over the row aliased `t`. `viewer` gives the
     /// placeholder (`$n`) of the viewer's creator id; it is called only when the text reads it
     /// (curators), at most once per call.
-    pub fn sql(self, shape: Shape, t: Alias, viewer: &mut dyn FnMut() -> String) -> String {
+    pub(crate) fn sql(self, shape: Shape, t: Alias, viewer: &mut dyn FnMut() -> String) -> String {
         let t = t.0;
         let mut curated = || match shape {
             Shape::Public => "FALSE".to_owned(),
@@ -145,13 +145,13 @@ enum Access {
 /// The visibility rules of one viewer: its [`Shape`] and, for a curator, the creator id its
 /// predicates bind.
 #[derive(Clone, Debug)]
-pub struct Scope {
+pub(crate) struct Scope {
     access: Access,
 }
 
 impl Scope {
     /// The scope of `viewer`.
-    pub fn of(viewer: &Viewer) -> Self {
+    pub(crate) fn of(viewer: &Viewer) -> Self {
         let access = if viewer.is_admin() {
             Access::Admin
         } else {
@@ -164,7 +164,7 @@ impl Scope {
     }
 
     /// Which statement texts this viewer gets.
-    pub fn shape(&self) -> Shape {
+    pub(crate) fn shape(&self) -> Shape {
         match self.access {
             Access::Public => Shape::Public,
             Access::Curator(_) => Shape::Curator,
@@ -174,7 +174,7 @@ impl Scope {
 
     /// The value of the viewer parameter of this scope's predicates: a curator's creator id
     /// (`None` for the other shapes, whose texts read no parameter).
-    pub fn viewer_param(&self) -> Option<Uuid> {
+    pub(crate) fn viewer_param(&self) -> Option<Uuid> {
         match self.access {
             Access::Curator(id) => Some(id),
             Access::Public | Access::Admin => None,
@@ -182,25 +182,25 @@ impl Scope {
     }
 
     /// What distinguishes this scope from others: two viewers with equal keys see the same rows.
-    pub fn key(&self) -> (bool, Option<Uuid>) {
+    pub(crate) fn key(&self) -> (bool, Option<Uuid>) {
         (self.access == Access::Admin, self.viewer_param())
-    }
-
-    /// Whether the viewer is an admin.
-    pub fn is_admin(&self) -> bool {
-        self.access == Access::Admin
     }
 
     /// `rule` over `t` for this viewer in a statement built piece by piece: `bind` binds the
     /// viewer's creator id and returns its placeholder; it is called only when the text reads it.
-    pub fn sql(&self, rule: Rule, t: Alias, bind: &mut dyn FnMut(Value) -> String) -> String {
+    pub(crate) fn sql(
+        &self,
+        rule: Rule,
+        t: Alias,
+        bind: &mut dyn FnMut(Value) -> String,
+    ) -> String {
         let param = self.viewer_param();
         rule.sql(self.shape(), t, &mut || bind(param.into()))
     }
 
     /// `rule` over `t` for this viewer as a sea-query expression (for `Select::filter`), the
     /// viewer's creator id bound as the expression's value when the text reads it.
-    pub fn expr(&self, rule: Rule, t: Alias) -> Expr {
+    pub(crate) fn expr(&self, rule: Rule, t: Alias) -> Expr {
         let mut values = Vec::new();
         let text = self.sql(rule, t, &mut |value| {
             values.push(value);

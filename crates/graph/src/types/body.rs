@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// A section of a technique page's body; sections nest.
 #[derive(SimpleObject, Clone, Debug, PartialEq)]
-pub struct BodySection {
+pub(crate) struct BodySection {
     /// The section heading (empty when the stored section has none).
     pub heading: String,
     /// The section's text (empty when the stored section has none).
@@ -17,7 +17,7 @@ pub struct BodySection {
 
 /// A named chain of processing steps (plugins or devices) in signal order.
 #[derive(SimpleObject, Clone, Debug, PartialEq)]
-pub struct SignalChain {
+pub(crate) struct SignalChain {
     /// The chain's name, e.g. `Bus processing`.
     pub name: String,
     /// The steps in signal order, e.g. plugin names.

@@ -19,7 +19,7 @@ crate::connection_type!(
 );
 
 /// What a creator allows to be done with one video.
-pub struct VideoConsent(pub(crate) video_consents::Model);
+pub(crate) struct VideoConsent(pub(crate) video_consents::Model);
 
 crate::pagination::object_with_connections! {
 /// What a creator allows to be done with one video.
@@ -82,7 +82,7 @@ impl VideoConsent {
 }
 
 /// One change of one consent field.
-pub struct ConsentAuditLog(pub(crate) consent_audit_logs::Model);
+pub(crate) struct ConsentAuditLog(pub(crate) consent_audit_logs::Model);
 
 /// One change of one consent field.
 #[Object]

@@ -21,11 +21,11 @@ crate::connection_type!(
 );
 
 /// A music producer whose videos are mined into technique pages.
-pub struct Creator(pub(crate) creators::Model);
+pub(crate) struct Creator(pub(crate) creators::Model);
 
 /// A link to one of a creator's profiles elsewhere.
 #[derive(SimpleObject, Clone, Debug)]
-pub struct SocialLink {
+pub(crate) struct SocialLink {
     /// The platform, as stored (e.g. `youtube`, `instagram`).
     pub platform: String,
     /// The profile's URL.

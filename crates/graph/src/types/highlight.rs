@@ -19,7 +19,7 @@ crate::connection_type!(
 );
 
 /// A key moment scored as material for a short clip.
-pub struct HighlightCandidate(pub(crate) highlight_candidates::Model);
+pub(crate) struct HighlightCandidate(pub(crate) highlight_candidates::Model);
 
 /// A key moment scored as material for a short clip.
 #[Object]
@@ -94,7 +94,7 @@ impl HighlightCandidate {
 }
 
 /// A short video clip rendered from a highlight in one format.
-pub struct GeneratedShort(pub(crate) generated_shorts::Model);
+pub(crate) struct GeneratedShort(pub(crate) generated_shorts::Model);
 
 /// A short video clip rendered from a highlight in one format.
 #[Object]

@@ -19,7 +19,7 @@ crate::connection_type!(
 );
 
 /// A code that admits a limited number of registrations, until it expires.
-pub struct InviteCode(pub(crate) invite_codes::Model);
+pub(crate) struct InviteCode(pub(crate) invite_codes::Model);
 
 /// A code that admits a limited number of registrations, until it expires.
 #[Object]

@@ -43,7 +43,7 @@ crate::connection_type!(
 );
 
 /// A user's report about a piece of content.
-pub struct ContentReport(pub(crate) content_reports::Model);
+pub(crate) struct ContentReport(pub(crate) content_reports::Model);
 
 /// A user's report about a piece of content.
 #[Object]
@@ -109,7 +109,7 @@ impl ContentReport {
 }
 
 /// One search somebody ran.
-pub struct SearchLog(pub(crate) search_logs::Model);
+pub(crate) struct SearchLog(pub(crate) search_logs::Model);
 
 /// One search somebody ran.
 #[Object]
@@ -144,7 +144,7 @@ impl SearchLog {
 }
 
 /// One email digest sent to a user.
-pub struct EmailDigestLog(pub(crate) email_digest_logs::Model);
+pub(crate) struct EmailDigestLog(pub(crate) email_digest_logs::Model);
 
 /// One email digest sent to a user.
 #[Object]
@@ -166,7 +166,7 @@ impl EmailDigestLog {
 }
 
 /// One chat request with its token use.
-pub struct ChatUsageLog(pub(crate) chat_usage_logs::Model);
+pub(crate) struct ChatUsageLog(pub(crate) chat_usage_logs::Model);
 
 /// One chat request with its token use.
 #[Object]

@@ -29,29 +29,28 @@ use async_graphql::{
 use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
 
-pub use body::{BodySection, SignalChain};
-pub use consent::{ConsentAuditLog, ConsentAuditLogConnection, VideoConsent};
-pub use creator::{Creator, CreatorConnection, SocialLink};
-pub use enums::*;
-pub use highlight::{GeneratedShort, HighlightCandidate, HighlightCandidateConnection};
-pub use invite_code::{InviteCode, InviteCodeConnection};
-pub use logs::{
+pub(crate) use body::{BodySection, SignalChain};
+pub(crate) use consent::{ConsentAuditLog, VideoConsent};
+pub(crate) use creator::{Creator, CreatorConnection};
+pub(crate) use enums::*;
+pub(crate) use highlight::{GeneratedShort, HighlightCandidate, HighlightCandidateConnection};
+pub(crate) use invite_code::{InviteCode, InviteCodeConnection};
+pub(crate) use logs::{
     ChatUsageLog, ChatUsageLogConnection, ContentReport, ContentReportConnection, EmailDigestLog,
     EmailDigestLogConnection, SearchLog, SearchLogConnection,
 };
-pub use node::Node;
-pub use page_links::{RelatedTechniqueLink, TechniquePageVersion, TechniquePageVersionConnection};
-pub use pipeline::{PipelineEvent, PipelineEventConnection, PipelineRun, PipelineRunConnection};
-pub use post::{Post, PostAttachment, PostConnection};
-pub use search::{
-    PopularSearch, SearchConnection, SearchEdge, SearchResult, SearchSnippet, TextRange,
+pub(crate) use node::Node;
+pub(crate) use page_links::{
+    RelatedTechniqueLink, TechniquePageVersion, TechniquePageVersionConnection,
 };
-pub use tag::Tag;
-pub use technique_page::{TechniquePage, TechniquePageConnection};
-pub use user::{AuthPayload, DigestFrequency, NotificationPreferences, Role, User, UserConnection};
-pub use video::{
+pub(crate) use pipeline::{PipelineEvent, PipelineRun, PipelineRunConnection};
+pub(crate) use post::{Post, PostAttachment, PostConnection};
+pub(crate) use search::{PopularSearch, SearchConnection, SearchEdge, SearchResult};
+pub(crate) use tag::Tag;
+pub(crate) use technique_page::{TechniquePage, TechniquePageConnection};
+pub(crate) use user::{AuthPayload, DigestFrequency, Role, User, UserConnection};
+pub(crate) use video::{
     KeyMoment, KeyMomentConnection, SourceVideo, SourceVideoConnection, TranscriptSegment,
-    TranscriptSegmentConnection,
 };
 
 use crate::{

@@ -24,7 +24,7 @@ macro_rules! declare_node {
         /// An object with an opaque global ID, refetchable with `node(id:)`.
         #[derive(Interface)]
         #[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
-        pub enum Node {
+        pub(crate) enum Node {
             $($(#[doc = $doc])* $kind($kind),)*
         }
 

@@ -19,7 +19,7 @@ crate::connection_type!(
 );
 
 /// A snapshot of a technique page as the pipeline wrote it.
-pub struct TechniquePageVersion(pub(crate) technique_page_versions::Model);
+pub(crate) struct TechniquePageVersion(pub(crate) technique_page_versions::Model);
 
 /// A snapshot of a technique page as the pipeline wrote it.
 #[Object]
@@ -61,7 +61,7 @@ impl TechniquePageVersion {
 }
 
 /// A directed link from one technique page to another.
-pub struct RelatedTechniqueLink(pub(crate) related_technique_links::Model);
+pub(crate) struct RelatedTechniqueLink(pub(crate) related_technique_links::Model);
 
 /// A directed link from one technique page to another.
 #[Object]

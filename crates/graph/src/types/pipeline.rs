@@ -26,7 +26,7 @@ crate::connection_type!(
 );
 
 /// One execution of the processing pipeline over a video.
-pub struct PipelineRun(pub(crate) pipeline_runs::Model);
+pub(crate) struct PipelineRun(pub(crate) pipeline_runs::Model);
 
 crate::pagination::object_with_connections! {
 /// One execution of the processing pipeline over a video.
@@ -114,7 +114,7 @@ impl PipelineRun {
 }
 
 /// One step of a pipeline run, with its token use.
-pub struct PipelineEvent(pub(crate) pipeline_events::Model);
+pub(crate) struct PipelineEvent(pub(crate) pipeline_events::Model);
 
 /// One step of a pipeline run, with its token use.
 #[Object]

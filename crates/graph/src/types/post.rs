@@ -20,7 +20,7 @@ crate::connection_type!(
 );
 
 /// A creator's post to their followers.
-pub struct Post(pub(crate) posts::Model);
+pub(crate) struct Post(pub(crate) posts::Model);
 
 /// A creator's post to their followers.
 #[Object]
@@ -72,7 +72,7 @@ impl Post {
 }
 
 /// A file attached to a post.
-pub struct PostAttachment(pub(crate) post_attachments::Model);
+pub(crate) struct PostAttachment(pub(crate) post_attachments::Model);
 
 /// A file attached to a post.
 #[Object]

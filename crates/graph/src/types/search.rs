@@ -9,7 +9,7 @@ use crate::services::{search, search_log};
 
 /// Something a search found.
 #[derive(Union)]
-pub enum SearchResult {
+pub(crate) enum SearchResult {
     /// A technique page.
     TechniquePage(TechniquePage),
     /// A key moment of a video.
@@ -22,7 +22,7 @@ pub enum SearchResult {
 
 /// A matched stretch of a snippet's text.
 #[derive(SimpleObject, Debug, Clone, Copy)]
-pub struct TextRange {
+pub(crate) struct TextRange {
     /// Where the match starts, in UTF-16 code units (as JavaScript's `String.prototype.slice`
     /// counts).
     pub start: i32,
@@ -31,7 +31,7 @@ pub struct TextRange {
 }
 
 /// An excerpt of one field of a search result with the matched words marked.
-pub struct SearchSnippet(pub search::Snippet);
+pub(crate) struct SearchSnippet(pub search::Snippet);
 
 /// An excerpt of one field of a search result with the matched words marked.
 #[Object]
@@ -96,7 +96,7 @@ impl SearchSnippet {
 }
 
 /// A search result with its cursor, relevance and snippets.
-pub struct SearchEdge {
+pub(crate) struct SearchEdge {
     pub(crate) cursor: String,
     pub(crate) rank: f64,
     pub(crate) snippets: Vec<search::Snippet>,
@@ -129,7 +129,7 @@ impl SearchEdge {
 }
 
 /// A page of search results, best first (Relay connection).
-pub struct SearchConnection {
+pub(crate) struct SearchConnection {
     pub(crate) edges: Vec<SearchEdge>,
     pub(crate) page_info: PageInfo,
     pub(crate) total_count: u64,
@@ -160,7 +160,7 @@ impl SearchConnection {
 }
 
 /// A query people search often.
-pub struct PopularSearch(pub search_log::Popular);
+pub(crate) struct PopularSearch(pub search_log::Popular);
 
 /// A query people search often.
 #[Object]

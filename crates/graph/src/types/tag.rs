@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// A normalized (trimmed, lower-case) label shared by technique pages.
-pub struct Tag(pub(crate) tags::Model);
+pub(crate) struct Tag(pub(crate) tags::Model);
 
 crate::pagination::object_with_connections! {
 /// A normalized (trimmed, lower-case) label shared by technique pages.

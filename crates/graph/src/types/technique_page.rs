@@ -18,7 +18,7 @@ use crate::{
 
 /// One production technique, written up from a creator's videos. Rows from lists carry their
 /// body deferred, lean rows more (see [`Row`]); what a row left out loads by id when selected.
-pub struct TechniquePage(pub(crate) technique_pages::Model, Row);
+pub(crate) struct TechniquePage(pub(crate) technique_pages::Model, Row);
 
 /// Which columns of a page came with its row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -66,7 +66,7 @@ impl From<DigestFrequency> for crate::services::users::DigestFrequency {
 
 /// A user's email notification settings.
 #[derive(SimpleObject, Clone, Debug)]
-pub struct NotificationPreferences {
+pub(crate) struct NotificationPreferences {
     /// Whether the digest email is sent at all.
     pub digest_enabled: bool,
     /// How often the digest is sent.
@@ -76,11 +76,11 @@ pub struct NotificationPreferences {
 /// A person with an account: a fan, a creator curating their profile, or an admin.
 /// The second field is true when the viewer is known to be this user without a token (the user
 /// of a `login` or `register` payload).
-pub struct User(pub(crate) users::Model, pub(crate) bool);
+pub(crate) struct User(pub(crate) users::Model, pub(crate) bool);
 
 impl User {
     /// A user as seen by the request's viewer.
-    pub fn of(model: users::Model) -> Self {
+    pub(crate) fn of(model: users::Model) -> Self {
         Self(model, false)
     }
 
@@ -184,7 +184,7 @@ impl User {
 }
 
 /// The result of signing in or registering: an access token and the user.
-pub struct AuthPayload {
+pub(crate) struct AuthPayload {
     /// The access token.
     pub token: String,
     /// The user.

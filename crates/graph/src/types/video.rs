@@ -39,7 +39,7 @@ crate::connection_type!(
 
 /// One of a creator's videos, the raw material of the knowledge base. Hidden (revoked, or display
 /// withheld by consent) videos exist only for admins and the creator's users.
-pub struct SourceVideo(pub(crate) source_videos::Model);
+pub(crate) struct SourceVideo(pub(crate) source_videos::Model);
 
 crate::pagination::object_with_connections! {
 /// One of a creator's videos, the raw material of the knowledge base. Hidden (revoked, or display
@@ -182,7 +182,7 @@ impl SourceVideo {
 }
 
 /// A timed piece of a video's transcript.
-pub struct TranscriptSegment(pub(crate) transcript_segments::Model);
+pub(crate) struct TranscriptSegment(pub(crate) transcript_segments::Model);
 
 /// A timed piece of a video's transcript.
 #[Object]
@@ -216,7 +216,7 @@ impl TranscriptSegment {
 }
 
 /// A passage of a video that teaches one thing, with its time range.
-pub struct KeyMoment(pub(crate) key_moments::Model);
+pub(crate) struct KeyMoment(pub(crate) key_moments::Model);
 
 /// A passage of a video that teaches one thing, with its time range.
 #[Object]

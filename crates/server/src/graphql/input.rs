@@ -36,7 +36,7 @@ const DATE_TIME: &str = "must be an RFC 3339 date and time, e.g. 2024-05-01T12:0
 
 /// An argument value refused before execution.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
+pub(crate) struct InputError {
     /// The argument the value is given to (for an input object: the whole argument).
     pub argument: String,
     /// The variable that carried it, when it came through one.
@@ -49,7 +49,7 @@ pub struct InputError {
 
 impl InputError {
     /// The response's error entry (`BAD_USER_INPUT`, naming the argument).
-    pub fn to_error(&self, request_id: &str) -> Value {
+    pub(crate) fn to_error(&self, request_id: &str) -> Value {
         let message = match &self.variable {
             Some(variable) => format!(
                 "variable `${variable}` (argument `{}`) {}",
@@ -74,7 +74,7 @@ impl InputError {
 }
 
 /// Refuses a NUL character in any string input of `doc` or `variables`.
-pub fn check_nul(doc: &ExecutableDocument, variables: &Variables) -> Result<(), InputError> {
+pub(crate) fn check_nul(doc: &ExecutableDocument, variables: &Variables) -> Result<(), InputError> {
     let literal = visit_arguments(doc, &mut |name, value| {
         if input_has_nul(&value.node) {
             ControlFlow::Break(InputError {
@@ -116,7 +116,7 @@ pub fn check_nul(doc: &ExecutableDocument, variables: &Variables) -> Result<(), 
 /// Refuses an `Int` argument outside 32 bits and a `DateTime` argument that is not RFC 3339, in
 /// the operation `operation` selects and every fragment, given as a literal or a variable (its
 /// value, else its default). Arguments the schema does not know are left to validation.
-pub fn check_arguments(
+pub(crate) fn check_arguments(
     doc: &ExecutableDocument,
     operation: Option<&str>,
     variables: &Variables,
@@ -258,7 +258,7 @@ fn string_problem(scalar: &str, s: &str) -> Option<&'static str> {
 }
 
 /// The name of the argument (of a field or directive) whose value is at `pos` in `doc`.
-pub fn argument_at(doc: &ExecutableDocument, pos: Pos) -> Option<&str> {
+pub(crate) fn argument_at(doc: &ExecutableDocument, pos: Pos) -> Option<&str> {
     match visit_arguments(doc, &mut |name, value| {
         if value.pos == pos {
             ControlFlow::Break(name)

@@ -7,14 +7,14 @@
 //! own validation and execution under a timeout. A response with field errors gets the nulls the
 //! executor leaves out ([`nulls`]).
 
-pub mod bounded;
+pub(crate) mod bounded;
 pub mod documents;
-pub mod input;
+pub(crate) mod input;
 pub mod limits;
 pub mod normalize;
-pub mod nulls;
+pub(crate) mod nulls;
 pub mod persisted;
-pub mod protocol;
+pub(crate) mod protocol;
 pub mod schema_index;
 
 use std::{

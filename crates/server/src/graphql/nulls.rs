@@ -34,7 +34,7 @@ const MAX_FRAGMENT_DEPTH: usize = 64;
 
 /// Repairs `data` after execution so that every field error leaves a spec-conformant `null`.
 /// `operation` is the executed operation's name (`None` for a document's only operation).
-pub fn apply(
+pub(crate) fn apply(
     data: &mut Value,
     errors: &[ServerError],
     doc: &ExecutableDocument,

@@ -3,14 +3,14 @@
 
 use axum::{
     body::Body,
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde_json::{Map, Value, json};
 
 /// The response media type a client asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaType {
+pub(crate) enum MediaType {
     /// `application/graphql-response+json`: request errors get 4xx and no `data`.
     GraphqlResponse,
     /// `application/json`: the legacy type; well-formed requests get 200.
@@ -28,7 +28,7 @@ impl MediaType {
     /// Chooses from the `Accept` header: the supported type with the highest `q`, preferring
     /// `application/graphql-response+json` on a tie; `*/*`, `application/*` and a missing header
     /// mean `application/json` (what older clients expect). `None`: nothing acceptable (406).
-    pub fn negotiate(headers: &HeaderMap) -> Option<Self> {
+    pub(crate) fn negotiate(headers: &HeaderMap) -> Option<Self> {
         let Some(accept) = headers.get(header::ACCEPT) else {
             return Some(Self::Json);
         };
@@ -64,7 +64,7 @@ impl MediaType {
 
 /// One GraphQL request's parameters, as the spec names them.
 #[derive(Debug, Default, Clone)]
-pub struct Params {
+pub(crate) struct Params {
     /// The document text (absent with a persisted-query hash).
     pub query: Option<String>,
     /// A persisted document's identifier: the GraphQL-over-HTTP `documentId` (or Relay's
@@ -80,7 +80,7 @@ pub struct Params {
 
 impl Params {
     /// Reads the parameters of a JSON object; wrong types are a 400.
-    pub fn from_json(value: Value) -> Result<Self, HttpError> {
+    pub(crate) fn from_json(value: Value) -> Result<Self, HttpError> {
         let Value::Object(mut object) = value else {
             return Err(HttpError::bad_request(
                 "the request body must be a JSON object",
@@ -116,7 +116,7 @@ impl Params {
     }
 
     /// Reads the parameters of a GET query string (`variables` and `extensions` as JSON text).
-    pub fn from_query_string(raw: &str) -> Result<Self, HttpError> {
+    pub(crate) fn from_query_string(raw: &str) -> Result<Self, HttpError> {
         let mut params = Self::default();
         for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
             match key.as_ref() {
@@ -171,7 +171,7 @@ fn object_param(value: Option<Value>, name: &str) -> Result<Map<String, Value>, 
 
 /// The body of a POST: one request, or a batch when batching is on.
 #[derive(Debug)]
-pub enum PostBody {
+pub(crate) enum PostBody {
     /// A single request.
     Single(Params),
     /// A JSON array of requests.
@@ -180,7 +180,7 @@ pub enum PostBody {
 
 /// Checks a POST's `Content-Type`: only `application/json` (UTF-8) is accepted, so a browser form
 /// or `text/plain` POST from another site (no CORS preflight) never executes.
-pub fn check_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
+pub(crate) fn check_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
     let unsupported = || {
         HttpError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -212,7 +212,7 @@ pub fn check_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
 }
 
 /// Parses a POST body already read within the size limit.
-pub fn parse_body(bytes: &[u8], max_batch: usize) -> Result<PostBody, HttpError> {
+pub(crate) fn parse_body(bytes: &[u8], max_batch: usize) -> Result<PostBody, HttpError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(HttpError::bad_request("the request body is empty"));
     }
@@ -246,7 +246,7 @@ pub fn parse_body(bytes: &[u8], max_batch: usize) -> Result<PostBody, HttpError>
 
 /// A failure before GraphQL is involved: bad HTTP, wrong media type, too large, bad JSON.
 #[derive(Debug, Clone)]
-pub struct HttpError {
+pub(crate) struct HttpError {
     /// The HTTP status.
     pub status: StatusCode,
     /// `extensions.code`.
@@ -259,7 +259,7 @@ pub struct HttpError {
 
 impl HttpError {
     /// A failure with this status and code.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -269,12 +269,12 @@ impl HttpError {
     }
 
     /// A malformed request (400, `BAD_REQUEST`).
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
     }
 
     /// The body exceeds the configured limit (413).
-    pub fn too_large(limit: usize) -> Self {
+    pub(crate) fn too_large(limit: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
@@ -283,7 +283,7 @@ impl HttpError {
     }
 
     /// The response in `media`, with the request id in the error's extensions.
-    pub fn into_response(self, media: MediaType, request_id: &str) -> Response {
+    pub(crate) fn into_response(self, media: MediaType, request_id: &str) -> Response {
         let body = json!({ "errors": [{
             "message": self.message,
             "extensions": { "code": self.code, "requestId": request_id },
@@ -299,7 +299,7 @@ impl HttpError {
 }
 
 /// A JSON response of `media` with `status`.
-pub fn json_response(status: StatusCode, media: MediaType, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, media: MediaType, body: &Value) -> Response {
     json_bytes_response(
         status,
         media,
@@ -308,17 +308,16 @@ pub fn json_response(status: StatusCode, media: MediaType, body: &Value) -> Resp
 }
 
 /// A response with an already serialized JSON body.
-pub fn json_bytes_response(status: StatusCode, media: MediaType, bytes: Vec<u8>) -> Response {
+pub(crate) fn json_bytes_response(
+    status: StatusCode,
+    media: MediaType,
+    bytes: Vec<u8>,
+) -> Response {
     let mut response = (status, Body::from(bytes)).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, media.header());
     response
-}
-
-/// Only GET and POST reach GraphQL.
-pub fn method_allowed(method: &Method) -> bool {
-    method == Method::GET || method == Method::POST
 }
 
 #[cfg(test)]
