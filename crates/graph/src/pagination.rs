@@ -26,6 +26,43 @@ const CURSOR_PREFIX: &str = "pb1:";
 /// The page slice services read (a domain value, so it lives in the domain core).
 pub use crate::services::window::Window;
 
+/// Connection arguments as the client sent them, for a field that checks something (a permission)
+/// before it looks at them; [`RawPageArgs::validate`] turns them into [`PageArgs`].
+#[derive(Clone, Debug)]
+pub(crate) struct RawPageArgs {
+    after: Option<String>,
+    before: Option<String>,
+    first: Option<i32>,
+    last: Option<i32>,
+}
+
+impl RawPageArgs {
+    /// Keeps the arguments unchecked (the `ServiceResult` matches [`PageArgs::new`] for
+    /// `object_with_connections!`).
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "same signature as PageArgs::new, which the macro calls alike"
+    )]
+    pub(crate) fn new(
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> ServiceResult<Self> {
+        Ok(Self {
+            after,
+            before,
+            first,
+            last,
+        })
+    }
+
+    /// Validates the arguments, see [`PageArgs::new`].
+    pub(crate) fn validate(self) -> ServiceResult<PageArgs> {
+        PageArgs::new(self.after, self.before, self.first, self.last)
+    }
+}
+
 /// Validated connection arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageArgs {
@@ -168,9 +205,11 @@ pub fn connection<T, N>(
 /// An `#[Object]` impl whose connection fields get the four Relay arguments (`after`, `before`,
 /// `first`, `last`, with their descriptions) declared here once. The impl's body is a sequence of
 /// sections, in field order: `fields { .. }` holds ordinary items as written; `connections { .. }`
-/// holds connection fields written `async fn name(&self, ctx: &Context<'_>, args: PageArgs) ->
-/// Ret { .. }`, which become fields taking the four arguments, their body run with `args`
-/// validated (an invalid argument is a `BAD_USER_INPUT` error naming it).
+/// holds connection fields written `async fn name(&self, ctx: &Context<'_>, args: PageArgs, ..) ->
+/// Ret { .. }`, which become fields taking the parameters after `args` (filters, orderings, as
+/// written, attributes included) and then the four arguments, their body run with `args`
+/// validated (an invalid argument is a `BAD_USER_INPUT` error naming it). A field that must check
+/// something first (a permission) takes `args: RawPageArgs` instead and validates it itself.
 ///
 /// (async-graphql 7 cannot flatten a struct into field arguments, and an attribute macro such as
 /// `#[Object]` sees a macro call inside its impl unexpanded, so the whole impl goes through here.)
@@ -191,21 +230,27 @@ macro_rules! object_with_connections {
         );
     };
     (@acc [$($attr:tt)*] $ty:ident [$($out:tt)*] connections { $(
-        $(#[doc = $doc:literal])*
-        async fn $name:ident(&$self:ident, $ctx:ident: &Context<'_>, $args:ident: PageArgs) -> $ret:ty
+        $(#[$fattr:meta])*
+        async fn $name:ident(
+            &$self:ident,
+            $ctx:ident: &Context<'_>,
+            $args:ident: $argty:ident
+            $(, $(#[$pattr:meta])* $param:ident: $pty:ty)* $(,)?
+        ) -> $ret:ty
         $body:block
     )* } $($rest:tt)*) => {
         $crate::pagination::object_with_connections!(@acc [$($attr)*] $ty [$($out)* $(
-            $(#[doc = $doc])*
+            $(#[$fattr])*
             async fn $name(
                 &$self,
                 $ctx: &async_graphql::Context<'_>,
+                $($(#[$pattr])* $param: $pty,)*
                 #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
                 #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
                 #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
                 #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
             ) -> $ret {
-                let $args = $crate::pagination::PageArgs::new(after, before, first, last)?;
+                let $args = $crate::pagination::$argty::new(after, before, first, last)?;
                 $body
             }
         )*] $($rest)*);

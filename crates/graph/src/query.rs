@@ -21,7 +21,6 @@ use sea_orm::DatabaseConnection;
 use crate::{
     inputs::{CreatorFilter, CreatorOrder},
     loaders::PageDetail,
-    pagination::PageArgs,
     services,
     types::{Creator, CreatorConnection, Tag, TechniquePage, read},
 };
@@ -46,44 +45,45 @@ pub struct QueryRoot(
 #[derive(Default)]
 pub(crate) struct CreatorQuery;
 
-#[Object]
+crate::pagination::object_with_connections! {
 impl CreatorQuery {
-    /// Creators matching `filter`, in `orderBy` order (default: by name).
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one parameter per GraphQL argument"
-    )]
-    async fn creators(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Conditions every creator must meet.")] filter: Option<CreatorFilter>,
-        #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
-            CreatorOrder,
-        >,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<CreatorConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let listing = services::browse::creators(
-            &filter.unwrap_or_default().into(),
-            order_by.unwrap_or_default().into(),
-        )?;
-        browse::listing_connection(ctx, args, listing, Creator)
-            .await
-            .map(CreatorConnection)
+    connections {
+        /// Creators matching `filter`, in `orderBy` order (default: by name).
+        #[expect(
+            clippy::too_many_arguments,
+            reason = "one parameter per GraphQL argument"
+        )]
+        async fn creators(
+            &self,
+            ctx: &Context<'_>,
+            args: PageArgs,
+            #[graphql(desc = "Conditions every creator must meet.")] filter: Option<CreatorFilter>,
+            #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
+                CreatorOrder,
+            >,
+        ) -> async_graphql::Result<CreatorConnection> {
+            let listing = services::browse::creators(
+                &filter.unwrap_or_default().into(),
+                order_by.unwrap_or_default().into(),
+            )?;
+            browse::listing_connection(ctx, args, listing, Creator)
+                .await
+                .map(CreatorConnection)
+        }
     }
+    fields {
 
-    /// The creator with this slug, or null.
-    async fn creator(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The creator's slug, e.g. `mr-bill`.")] slug: String,
-    ) -> async_graphql::Result<Option<Creator>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        Ok(services::creators::by_slug(db, &slug).await?.map(Creator))
+        /// The creator with this slug, or null.
+        async fn creator(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "The creator's slug, e.g. `mr-bill`.")] slug: String,
+        ) -> async_graphql::Result<Option<Creator>> {
+            let db = ctx.data::<DatabaseConnection>()?;
+            Ok(services::creators::by_slug(db, &slug).await?.map(Creator))
+        }
     }
+}
 }
 
 /// Entry points for technique pages.

@@ -1,14 +1,14 @@
 //! Admin-only root lists: content reports and the search, email digest and chat usage logs.
 //! Each states its right to the permission gate (`services::permissions`) before anything else.
 
-use async_graphql::{Context, Object};
+use async_graphql::Context;
 use entity::{chat_usage_logs, content_reports, email_digest_logs, search_logs};
 use sea_orm::{EntityTrait, QueryOrder, Select};
 
 use super::browse::listing_connection;
 use crate::{
     context::Viewer,
-    pagination::{Page, PageArgs},
+    pagination::{Page, RawPageArgs},
     services::{
         browse::Listing,
         permissions::{Permission, authorize},
@@ -24,7 +24,7 @@ use crate::{
 async fn admin_list<E, N>(
     ctx: &Context<'_>,
     permission: Permission,
-    args: (Option<String>, Option<String>, Option<i32>, Option<i32>),
+    args: RawPageArgs,
     select: Select<E>,
     node: impl Fn(E::Model) -> N,
 ) -> async_graphql::Result<Page<N>>
@@ -33,8 +33,7 @@ where
     E::Model: Send + Sync,
 {
     authorize(ctx.data::<Viewer>()?, permission)?;
-    let (after, before, first, last) = args;
-    let args = PageArgs::new(after, before, first, last)?;
+    let args = args.validate()?;
     listing_connection(ctx, args, Listing::new(select), node).await
 }
 
@@ -42,101 +41,92 @@ where
 #[derive(Default)]
 pub(crate) struct AdminQuery;
 
-#[Object]
+crate::pagination::object_with_connections! {
 impl AdminQuery {
-    /// Content reports, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
-    /// else `FORBIDDEN`.
-    async fn content_reports(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<ContentReportConnection> {
-        let select = content_reports::Entity::find()
-            .order_by_desc(content_reports::Column::CreatedAt)
-            .order_by_asc(content_reports::Column::Id);
-        admin_list(
-            ctx,
-            Permission::ReadContentReports,
-            (after, before, first, last),
-            select,
-            ContentReport,
-        )
-        .await
-        .map(ContentReportConnection)
-    }
+    connections {
+        /// Content reports, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
+        /// else `FORBIDDEN`.
+        async fn content_reports(
+            &self,
+            ctx: &Context<'_>,
+            args: RawPageArgs,
+        ) -> async_graphql::Result<ContentReportConnection> {
+            let select = content_reports::Entity::find()
+                .order_by_desc(content_reports::Column::CreatedAt)
+                .order_by_asc(content_reports::Column::Id);
+            admin_list(
+                ctx,
+                Permission::ReadContentReports,
+                args,
+                select,
+                ContentReport,
+            )
+            .await
+            .map(ContentReportConnection)
+        }
 
-    /// Logged searches, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
-    /// else `FORBIDDEN`.
-    async fn search_logs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<SearchLogConnection> {
-        let select = search_logs::Entity::find()
-            .order_by_desc(search_logs::Column::CreatedAt)
-            .order_by_asc(search_logs::Column::Id);
-        admin_list(
-            ctx,
-            Permission::ReadAdminLogs,
-            (after, before, first, last),
-            select,
-            SearchLog,
-        )
-        .await
-        .map(SearchLogConnection)
-    }
+        /// Logged searches, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
+        /// else `FORBIDDEN`.
+        async fn search_logs(
+            &self,
+            ctx: &Context<'_>,
+            args: RawPageArgs,
+        ) -> async_graphql::Result<SearchLogConnection> {
+            let select = search_logs::Entity::find()
+                .order_by_desc(search_logs::Column::CreatedAt)
+                .order_by_asc(search_logs::Column::Id);
+            admin_list(
+                ctx,
+                Permission::ReadAdminLogs,
+                args,
+                select,
+                SearchLog,
+            )
+            .await
+            .map(SearchLogConnection)
+        }
 
-    /// Sent email digests, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
-    /// else `FORBIDDEN`.
-    async fn email_digest_logs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<EmailDigestLogConnection> {
-        let select = email_digest_logs::Entity::find()
-            .order_by_desc(email_digest_logs::Column::SentAt)
-            .order_by_asc(email_digest_logs::Column::Id);
-        admin_list(
-            ctx,
-            Permission::ReadAdminLogs,
-            (after, before, first, last),
-            select,
-            EmailDigestLog,
-        )
-        .await
-        .map(EmailDigestLogConnection)
-    }
+        /// Sent email digests, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
+        /// else `FORBIDDEN`.
+        async fn email_digest_logs(
+            &self,
+            ctx: &Context<'_>,
+            args: RawPageArgs,
+        ) -> async_graphql::Result<EmailDigestLogConnection> {
+            let select = email_digest_logs::Entity::find()
+                .order_by_desc(email_digest_logs::Column::SentAt)
+                .order_by_asc(email_digest_logs::Column::Id);
+            admin_list(
+                ctx,
+                Permission::ReadAdminLogs,
+                args,
+                select,
+                EmailDigestLog,
+            )
+            .await
+            .map(EmailDigestLogConnection)
+        }
 
-    /// Chat requests with their token use, newest first. Admins only: signed out gets
-    /// `UNAUTHENTICATED`, anyone else `FORBIDDEN`.
-    async fn chat_usage_logs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<ChatUsageLogConnection> {
-        let select = chat_usage_logs::Entity::find()
-            .order_by_desc(chat_usage_logs::Column::CreatedAt)
-            .order_by_asc(chat_usage_logs::Column::Id);
-        admin_list(
-            ctx,
-            Permission::ReadAdminLogs,
-            (after, before, first, last),
-            select,
-            ChatUsageLog,
-        )
-        .await
-        .map(ChatUsageLogConnection)
+        /// Chat requests with their token use, newest first. Admins only: signed out gets
+        /// `UNAUTHENTICATED`, anyone else `FORBIDDEN`.
+        async fn chat_usage_logs(
+            &self,
+            ctx: &Context<'_>,
+            args: RawPageArgs,
+        ) -> async_graphql::Result<ChatUsageLogConnection> {
+            let select = chat_usage_logs::Entity::find()
+                .order_by_desc(chat_usage_logs::Column::CreatedAt)
+                .order_by_asc(chat_usage_logs::Column::Id);
+            admin_list(
+                ctx,
+                Permission::ReadAdminLogs,
+                args,
+                select,
+                ChatUsageLog,
+            )
+            .await
+            .map(ChatUsageLogConnection)
+        }
     }
+}
 }

@@ -1,7 +1,7 @@
 //! Filtered, ordered root lists: `techniquePages`, `keyMoments`, `sourceVideos`
 //! (`creators` keeps its place in `query.rs` and takes the same kind of arguments).
 
-use async_graphql::{Context, Object};
+use async_graphql::Context;
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::{
@@ -47,90 +47,81 @@ where
 #[derive(Default)]
 pub(crate) struct BrowseQuery;
 
-#[Object]
+crate::pagination::object_with_connections! {
 impl BrowseQuery {
-    /// Technique pages matching `filter`, in `orderBy` order (default: by title).
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one parameter per GraphQL argument"
-    )]
-    async fn technique_pages(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Conditions every page must meet.")] filter: Option<TechniquePageFilter>,
-        #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
-            TechniquePageOrder,
-        >,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<TechniquePageConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let listing = browse::technique_pages(
-            &filter.unwrap_or_default().try_into()?,
-            order_by.unwrap_or_default().into(),
-        )?;
-        listing_connection(ctx, args, listing, TechniquePage::from_list)
-            .await
-            .map(TechniquePageConnection)
-    }
+    connections {
+        /// Technique pages matching `filter`, in `orderBy` order (default: by title).
+        #[expect(
+            clippy::too_many_arguments,
+            reason = "one parameter per GraphQL argument"
+        )]
+        async fn technique_pages(
+            &self,
+            ctx: &Context<'_>,
+            args: PageArgs,
+            #[graphql(desc = "Conditions every page must meet.")] filter: Option<TechniquePageFilter>,
+            #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
+                TechniquePageOrder,
+            >,
+        ) -> async_graphql::Result<TechniquePageConnection> {
+            let listing = browse::technique_pages(
+                &filter.unwrap_or_default().try_into()?,
+                order_by.unwrap_or_default().into(),
+            )?;
+            listing_connection(ctx, args, listing, TechniquePage::from_list)
+                .await
+                .map(TechniquePageConnection)
+        }
 
-    /// Key moments of videos the viewer may see, matching `filter`, in `orderBy` order.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one parameter per GraphQL argument"
-    )]
-    async fn key_moments(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Conditions every moment must meet.")] filter: Option<KeyMomentFilter>,
-        #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
-            KeyMomentOrder,
-        >,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<KeyMomentConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let scope = &read(ctx)?.scope;
-        let listing = browse::key_moments(
-            scope,
-            &filter.unwrap_or_default().try_into()?,
-            order_by.unwrap_or_default().into(),
-        )?;
-        listing_connection(ctx, args, listing, KeyMoment)
-            .await
-            .map(KeyMomentConnection)
-    }
+        /// Key moments of videos the viewer may see, matching `filter`, in `orderBy` order.
+        #[expect(
+            clippy::too_many_arguments,
+            reason = "one parameter per GraphQL argument"
+        )]
+        async fn key_moments(
+            &self,
+            ctx: &Context<'_>,
+            args: PageArgs,
+            #[graphql(desc = "Conditions every moment must meet.")] filter: Option<KeyMomentFilter>,
+            #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
+                KeyMomentOrder,
+            >,
+        ) -> async_graphql::Result<KeyMomentConnection> {
+            let scope = &read(ctx)?.scope;
+            let listing = browse::key_moments(
+                scope,
+                &filter.unwrap_or_default().try_into()?,
+                order_by.unwrap_or_default().into(),
+            )?;
+            listing_connection(ctx, args, listing, KeyMoment)
+                .await
+                .map(KeyMomentConnection)
+        }
 
-    /// Videos the viewer may see, matching `filter`, in `orderBy` order (default: newest first).
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one parameter per GraphQL argument"
-    )]
-    async fn source_videos(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Conditions every video must meet.")] filter: Option<SourceVideoFilter>,
-        #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
-            SourceVideoOrder,
-        >,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<SourceVideoConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let scope = &read(ctx)?.scope;
-        let listing = browse::source_videos(
-            scope,
-            &filter.unwrap_or_default().try_into()?,
-            order_by.unwrap_or_default().into(),
-        )?;
-        listing_connection(ctx, args, listing, SourceVideo)
-            .await
-            .map(SourceVideoConnection)
+        /// Videos the viewer may see, matching `filter`, in `orderBy` order (default: newest first).
+        #[expect(
+            clippy::too_many_arguments,
+            reason = "one parameter per GraphQL argument"
+        )]
+        async fn source_videos(
+            &self,
+            ctx: &Context<'_>,
+            args: PageArgs,
+            #[graphql(desc = "Conditions every video must meet.")] filter: Option<SourceVideoFilter>,
+            #[graphql(desc = "The order of the list (default: see the field).")] order_by: Option<
+                SourceVideoOrder,
+            >,
+        ) -> async_graphql::Result<SourceVideoConnection> {
+            let scope = &read(ctx)?.scope;
+            let listing = browse::source_videos(
+                scope,
+                &filter.unwrap_or_default().try_into()?,
+                order_by.unwrap_or_default().into(),
+            )?;
+            listing_connection(ctx, args, listing, SourceVideo)
+                .await
+                .map(SourceVideoConnection)
+        }
     }
+}
 }

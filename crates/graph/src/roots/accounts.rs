@@ -10,7 +10,7 @@ use crate::{
     inputs::accounts::{
         CreateInviteCodeInput, NotificationPreferencesInput, RegisterInput, UserFilterInput,
     },
-    pagination::{PageArgs, connection, wants_total},
+    pagination::{connection, wants_total},
     services::{
         self,
         auth::AuthConfig,
@@ -34,69 +34,66 @@ fn payload(session: Session) -> AuthPayload {
 #[derive(Default)]
 pub(crate) struct AccountsQuery;
 
-#[Object]
+crate::pagination::object_with_connections! {
 impl AccountsQuery {
-    /// The signed-in user, or null when signed out.
-    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let viewer = ctx.data::<Viewer>()?;
-        Ok(services::users::me(db, viewer).await?.map(User::of))
+    fields {
+        /// The signed-in user, or null when signed out.
+        async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+            let db = ctx.data::<DatabaseConnection>()?;
+            let viewer = ctx.data::<Viewer>()?;
+            Ok(services::users::me(db, viewer).await?.map(User::of))
+        }
     }
+    connections {
 
-    /// Admins only: users matching `filter`, ordered by email.
-    async fn users(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which users to list; all when omitted.")] filter: Option<UserFilterInput>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<UserConnection> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let viewer = ctx.data::<Viewer>()?;
-        let filter = filter.unwrap_or_default();
-        let filter = UserFilter {
-            role: filter.role.map(Into::into),
-            active: filter.active,
-            search: filter.search,
-        };
-        authorize(viewer, Permission::ManageUsers)?;
-        let args = PageArgs::new(after, before, first, last)?;
-        let total = if args.needs_total() || wants_total(ctx) {
-            Some(services::users::count(db, viewer, &filter).await?)
-        } else {
-            None
-        };
-        let window = args.window(total);
-        let rows = services::users::list(db, viewer, &filter, window).await?;
-        Ok(UserConnection(connection(window, rows, total, User::of)))
-    }
+        /// Admins only: users matching `filter`, ordered by email.
+        async fn users(
+            &self,
+            ctx: &Context<'_>,
+            args: PageArgs,
+            #[graphql(desc = "Which users to list; all when omitted.")] filter: Option<UserFilterInput>,
+        ) -> async_graphql::Result<UserConnection> {
+            let db = ctx.data::<DatabaseConnection>()?;
+            let viewer = ctx.data::<Viewer>()?;
+            let filter = filter.unwrap_or_default();
+            let filter = UserFilter {
+                role: filter.role.map(Into::into),
+                active: filter.active,
+                search: filter.search,
+            };
+            authorize(viewer, Permission::ManageUsers)?;
+            let total = if args.needs_total() || wants_total(ctx) {
+                Some(services::users::count(db, viewer, &filter).await?)
+            } else {
+                None
+            };
+            let window = args.window(total);
+            let rows = services::users::list(db, viewer, &filter, window).await?;
+            Ok(UserConnection(connection(window, rows, total, User::of)))
+        }
 
-    /// Admins only: invite codes, newest first.
-    async fn invite_codes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Cursor: return items after this one.")] after: Option<String>,
-        #[graphql(desc = "Cursor: return items before this one.")] before: Option<String>,
-        #[graphql(desc = "Page size from the start (0–100).")] first: Option<i32>,
-        #[graphql(desc = "Page size from the end (0–100).")] last: Option<i32>,
-    ) -> async_graphql::Result<InviteCodeConnection> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let viewer = ctx.data::<Viewer>()?;
-        authorize(viewer, Permission::ManageInvites)?;
-        let args = PageArgs::new(after, before, first, last)?;
-        let total = if args.needs_total() || wants_total(ctx) {
-            Some(services::invites::count(db, viewer).await?)
-        } else {
-            None
-        };
-        let window = args.window(total);
-        let rows = services::invites::list(db, viewer, window).await?;
-        Ok(InviteCodeConnection(connection(
-            window, rows, total, InviteCode,
-        )))
+        /// Admins only: invite codes, newest first.
+        async fn invite_codes(
+            &self,
+            ctx: &Context<'_>,
+            args: PageArgs,
+        ) -> async_graphql::Result<InviteCodeConnection> {
+            let db = ctx.data::<DatabaseConnection>()?;
+            let viewer = ctx.data::<Viewer>()?;
+            authorize(viewer, Permission::ManageInvites)?;
+            let total = if args.needs_total() || wants_total(ctx) {
+                Some(services::invites::count(db, viewer).await?)
+            } else {
+                None
+            };
+            let window = args.window(total);
+            let rows = services::invites::list(db, viewer, window).await?;
+            Ok(InviteCodeConnection(connection(
+                window, rows, total, InviteCode,
+            )))
+        }
     }
+}
 }
 
 /// Account mutations.
