@@ -10,8 +10,12 @@
 //!   `roots/<domain>.rs`).
 //! - `inputs/<domain>`: GraphQL input objects (filters, orderings, account inputs).
 //! - `types/<thing>`: `#[Object]` wrappers over entity models: the API shape and descriptions.
-//! - `loaders/<relation>`: one batched SQL statement per relation, keyed by parent id.
-//! - `services/<domain>`: business rules and sea-orm queries that are not keyed batches.
+//! - `loaders`: the one registry of batched relations (`read_relations!` over the generic
+//!   `Rows` / `Windowed` / `Counts` loaders), one SQL statement per relation, keyed by parent id,
+//!   built once per visibility shape.
+//! - `services/<domain>`: the GraphQL-free domain core: business rules and sea-orm queries that
+//!   are not keyed batches, the permission gate, visibility rules, the domain error, transactions
+//!   and history rows (docs/decisions/0042-domain-core.md).
 //! - `stats`: the SQL statement counter the server, tests and benchmarks read.
 //!
 //! A new field goes: SQL into `services/` (or `loaders/` when batched by key), its GraphQL shape into

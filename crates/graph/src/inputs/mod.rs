@@ -1,4 +1,5 @@
-//! Input objects, parsed into validated domain values by the services. Unknown enum values and
+//! Input objects, converted (`TryFrom`, global ids decoded) into the validated domain values the
+//! services take. Unknown enum values and
 //! fields are GraphQL validation errors, never silent no-ops.
 
 pub(crate) mod accounts;

@@ -76,8 +76,7 @@ pub(crate) enum Permission {
     ReadContentReports,
     /// Read the search, email digest and chat usage logs. Admins.
     ReadAdminLogs,
-    /// Curate this creator's material: the users linked to the creator, and admins. (This
-    /// replaces `Viewer::can_curate`.)
+    /// Curate this creator's material: the users linked to the creator, and admins.
     #[cfg_attr(
         not(test),
         expect(

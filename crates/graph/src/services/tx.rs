@@ -1,6 +1,7 @@
 //! Transactions: [`transaction`] runs a closure in one database transaction, commits when it
 //! returns `Ok` and rolls back when it returns `Err`. A serialization failure (SQLSTATE `40001`)
-//! or a deadlock (`40P01`), raised by any statement or by the commit, reruns the whole closure in a
+//! or a deadlock (`40P01`), raised by any statement or by the commit, or a lost race for the next
+//! history number (see `is_retryable`), reruns the whole closure in a
 //! fresh transaction after a short jittered pause, at most [`MAX_ATTEMPTS`] times in all; the last
 //! failure is returned as it is (a database error, which the boundary masks as an internal error).
 //! Every other error is returned at once.
