@@ -8,8 +8,9 @@ use super::{
     PostConnection, SourceVideoConnection, TechniquePageConnection, nested_connection, read, utc,
 };
 use crate::{
+    error::ServiceError,
     ids::{self, NodeKind},
-    loaders::PageColumns,
+    loaders::{PageColumns, one},
 };
 
 crate::connection_type!(
@@ -22,6 +23,17 @@ crate::connection_type!(
 
 /// A music producer whose videos are mined into technique pages.
 pub(crate) struct Creator(pub(crate) creators::Model);
+
+impl Creator {
+    /// The creator a row's `creator_id` names. The foreign key guarantees the row, so its absence
+    /// is a broken invariant (a server fault, logged and masked), not a `NOT_FOUND`.
+    pub(crate) async fn owner(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Self> {
+        let creator = one(read(ctx)?.creator_by_id(), id).await?;
+        Ok(Self(creator.ok_or_else(|| {
+            ServiceError::invariant(format!("creator {id} of an existing row is missing"))
+        })?))
+    }
+}
 
 /// A link to one of a creator's profiles elsewhere.
 #[derive(SimpleObject, Clone, Debug)]

@@ -6,7 +6,6 @@ use entity::{post_attachments, posts};
 
 use super::{Creator, read, utc};
 use crate::{
-    error::ServiceError,
     ids::{self, NodeKind},
     loaders::{list, one},
 };
@@ -57,8 +56,7 @@ impl Post {
 
     /// The post's author.
     async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
-        let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
-        Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
+        Creator::owner(ctx, self.0.creator_id).await
     }
 
     /// Files attached to the post, in upload order.

@@ -188,9 +188,7 @@ impl TechniquePage {
 
         /// The creator whose videos the page is written from.
         async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
-            let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
-            // The foreign key guarantees the row; its absence is a server fault.
-            Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
+            Creator::owner(ctx, self.0.creator_id).await
         }
 
         /// The page's tags, ordered by name.

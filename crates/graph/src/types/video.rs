@@ -10,7 +10,6 @@ use super::{
     nested_connection, read, utc,
 };
 use crate::{
-    error::ServiceError,
     ids::{self, NodeKind},
     loaders::{list, one},
 };
@@ -88,8 +87,7 @@ impl SourceVideo {
 
         /// The creator of the video.
         async fn creator(&self, ctx: &Context<'_>) -> async_graphql::Result<Creator> {
-            let creator = one(read(ctx)?.creator_by_id(), self.0.creator_id).await?;
-            Ok(Creator(creator.ok_or(ServiceError::NotFound("creator"))?))
+            Creator::owner(ctx, self.0.creator_id).await
         }
     }
     connections {
