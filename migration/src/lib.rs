@@ -11,6 +11,8 @@
 //! - `m20261124_000010_auth`: `users.tokens_valid_after` (token revocation), rate-limit counters.
 //! - `m20261124_000020_search`: full-text search configuration, generated `search_vector` columns
 //!   with GIN indexes on creators, technique pages, key moments and transcript segments.
+//! - `m20261202_000030_editorial`: page and key-moment version columns, old slugs, counted page
+//!   views, related links unique per relationship.
 //!
 //! Migrations are written as PostgreSQL DDL (the only database Patchbay supports): native enum types,
 //! `text[]`, `jsonb`, partial and expression indexes are stated exactly as the database stores them.
@@ -25,6 +27,7 @@ mod m20261123_000004_highlights_posts;
 mod m20261123_000005_operations;
 mod m20261124_000010_auth;
 mod m20261124_000020_search;
+mod m20261202_000030_editorial;
 
 /// Every migration of Patchbay, in order.
 #[derive(Debug)]
@@ -41,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_operations::Migration),
             Box::new(m20261124_000010_auth::Migration),
             Box::new(m20261124_000020_search::Migration),
+            Box::new(m20261202_000030_editorial::Migration),
         ]
     }
 }

@@ -26,6 +26,7 @@ pub struct Model {
     pub chapter_status: ChapterStatus,
     pub created_at: DateTime,
     pub updated_at: DateTime,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

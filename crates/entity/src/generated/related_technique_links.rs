@@ -13,6 +13,7 @@ pub struct Model {
     pub source_page_id: Uuid,
     #[sea_orm(unique_key = "related_technique_links_pair_key")]
     pub target_page_id: Uuid,
+    #[sea_orm(unique_key = "related_technique_links_pair_key")]
     pub relationship: RelationshipType,
     pub label: Option<String>,
     pub created_at: DateTime,

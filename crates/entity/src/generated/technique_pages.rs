@@ -27,6 +27,7 @@ pub struct Model {
     pub view_count: i32,
     pub created_at: DateTime,
     pub updated_at: DateTime,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -39,17 +40,27 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     Creators,
+    #[sea_orm(has_many = "super::technique_page_old_slugs::Entity")]
+    TechniquePageOldSlugs,
     #[sea_orm(has_many = "super::technique_page_tags::Entity")]
     TechniquePageTags,
     #[sea_orm(has_many = "super::technique_page_versions::Entity")]
     TechniquePageVersions,
     #[sea_orm(has_many = "super::technique_page_videos::Entity")]
     TechniquePageVideos,
+    #[sea_orm(has_many = "super::technique_page_views::Entity")]
+    TechniquePageViews,
 }
 
 impl Related<super::creators::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Creators.def()
+    }
+}
+
+impl Related<super::technique_page_old_slugs::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::TechniquePageOldSlugs.def()
     }
 }
 
@@ -68,6 +79,12 @@ impl Related<super::technique_page_versions::Entity> for Entity {
 impl Related<super::technique_page_videos::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::TechniquePageVideos.def()
+    }
+}
+
+impl Related<super::technique_page_views::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::TechniquePageViews.def()
     }
 }
 

@@ -364,6 +364,7 @@ pub(super) async fn key_moments(
                 review_status: review.to_owned(),
                 sort_order: order as i32,
                 chapter_status,
+                version: 1,
                 created_at,
                 updated_at: after(created_at, rng.random_range(0..30) * DAY),
             };

@@ -301,7 +301,7 @@ pub(super) async fn pages(
                 world.videos[first_source].created_at,
                 rng.random_range(1..30) * DAY,
             );
-            let page = technique_pages::Model {
+            let mut page = technique_pages::Model {
                 id: id(Kind::Page, n as u64),
                 creator_id: creator.id,
                 title: title.clone(),
@@ -315,6 +315,7 @@ pub(super) async fn pages(
                 topic_tags: tag_idx.iter().map(|&i| tag_list[i].1.clone()).collect(),
                 source_quality,
                 view_count: ids::heavy_tail(&mut rng, 40.0, 250_000.0),
+                version: 0,
                 created_at,
                 updated_at: after(created_at, rng.random_range(0..90) * DAY),
             };
@@ -339,7 +340,11 @@ pub(super) async fn pages(
                 created_at: page.created_at,
             }));
             if rng.random_bool(ctx.sizes.versioned_pages) {
-                history.extend(versions(&mut rng, &page, technique, &mut version_n));
+                let page_history = versions(&mut rng, &page, technique, &mut version_n);
+                // The page's version is its newest one's number (the database's trigger would
+                // set the same; stating it saves an update per version row).
+                page.version = page_history.last().map_or(0, |v| v.version_number);
+                history.extend(page_history);
             }
             world.pages.push(PageInfo {
                 id: page.id,

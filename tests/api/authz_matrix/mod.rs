@@ -1,8 +1,9 @@
 //! The authorization matrix: every mutation and every root field or type field that needs a right
 //! (`services::permissions::Permission`), run as each kind of viewer, with the exact outcome of
 //! every cell. Signed out is `UNAUTHENTICATED` everywhere, admin lists included; signed in
-//! without the right is `FORBIDDEN`; fields hidden rather than refused are `null`. Later issues
-//! add their rows to `rows()`.
+//! without the right is `FORBIDDEN`; fields hidden rather than refused are `null`. The account
+//! rows are here; each domain's rows are in its own file (`pages`, `tags`, `moments`,
+//! `creators`), joined in `rows()`.
 //!
 //! Each row runs in a fresh database with the same cast (see [`Cast`]); the viewers run in
 //! [`ACTORS`] order, so a refused attempt can never hide a change made by an earlier cell.
@@ -49,11 +50,19 @@ enum Expect {
 
 use Expect::{Data, Err, Ok};
 
+mod creators;
+mod moments;
+mod pages;
+mod tags;
+
 /// Shorthand for the common shapes, in the order anonymous, owner, other creator, admin,
 /// deactivated, expired.
 struct Row {
     name: &'static str,
-    /// The document; `{actor}` is replaced by a per-viewer word, `{alpha}`, `{fan}`, `{code}` by IDs.
+    /// The document; `{actor}` is replaced by a per-viewer word, `{password}` by the cast's
+    /// password, `{alpha}`, `{beta}`, `{fan}`, `{code}`, `{page}`, `{page2}`, `{betaPage}`,
+    /// `{video}`, `{moment}`, `{moment2}`, `{tag}` by global IDs (see [`Cast`]), and
+    /// `{pageVersion}` by the current `version` of `{page}`, read before each cell.
     query: &'static str,
     /// Where the result sits in `data`.
     path: &'static str,
@@ -83,6 +92,15 @@ fn anyone_with_valid_credentials() -> [Expect; 6] {
 }
 
 fn rows() -> Vec<Row> {
+    let mut rows = account_rows();
+    rows.extend(pages::rows());
+    rows.extend(tags::rows());
+    rows.extend(moments::rows());
+    rows.extend(creators::rows());
+    rows
+}
+
+fn account_rows() -> Vec<Row> {
     vec![
         Row {
             name: "register",
@@ -266,13 +284,15 @@ fn rows() -> Vec<Row> {
     ]
 }
 
-/// Everyone a row needs, in a fresh database.
+/// Everyone and everything a row needs, in a fresh database: creators Alpha (the owner's) and
+/// Beta (the other creator's); Alpha's pages `alpha-page` (tagged `matrix tag`, sourced from
+/// Alpha's public video) and `alpha-second`; Beta's page `beta-page`; Alpha's video with two key
+/// moments.
 struct Cast {
     t: TestDb,
     tokens: Vec<(Actor, Option<String>)>,
-    alpha: String,
-    fan: String,
-    code: String,
+    page_id: uuid::Uuid,
+    ids: Vec<(&'static str, String)>,
 }
 
 async fn cast() -> Cast {
@@ -297,6 +317,27 @@ async fn cast() -> Cast {
     deactivate.is_active = Set(false);
     deactivate.update(&t.db).await.unwrap();
     let invite = t.invite("MATRIX-CODE", 10).await;
+    let page = fixtures::page(&t.db, &alpha, "Page")
+        .slug("alpha-page")
+        .await;
+    let page2 = fixtures::page(&t.db, &alpha, "Second")
+        .slug("alpha-second")
+        .await;
+    let beta_page = fixtures::page(&t.db, &beta, "Page").slug("beta-page").await;
+    let video = fixtures::video(&t.db, &alpha).await;
+    fixtures::consent(&t.db, &video)
+        .kb_inclusion(true)
+        .public_display(true)
+        .await;
+    fixtures::page_source(&t.db, &page, &video).await;
+    let moment = fixtures::key_moment(&t.db, &video, "First")
+        .span(0.0, 10.0)
+        .await;
+    let moment2 = fixtures::key_moment(&t.db, &video, "Second")
+        .span(10.0, 20.0)
+        .await;
+    let tag = fixtures::tag(&t.db, "matrix tag").await;
+    fixtures::tag_page(&t.db, &page, &tag).await;
     let tokens = vec![
         (Actor::Anonymous, None),
         (Actor::Owner, Some(t.token(&owner))),
@@ -305,13 +346,39 @@ async fn cast() -> Cast {
         (Actor::Deactivated, Some(gone_token)),
         (Actor::Expired, Some(t.token_issued(&admin, 7200, 3600))),
     ];
+    use graph::ids::{NodeKind, encode};
+    let ids = vec![
+        ("{alpha}", encode(NodeKind::Creator, alpha.id).0),
+        (
+            "{betaPage}",
+            encode(NodeKind::TechniquePage, beta_page.id).0,
+        ),
+        ("{beta}", encode(NodeKind::Creator, beta.id).0),
+        ("{fan}", encode(NodeKind::User, fan.id).0),
+        ("{code}", encode(NodeKind::InviteCode, invite.id).0),
+        ("{page2}", encode(NodeKind::TechniquePage, page2.id).0),
+        ("{page}", encode(NodeKind::TechniquePage, page.id).0),
+        ("{video}", encode(NodeKind::SourceVideo, video.id).0),
+        ("{moment2}", encode(NodeKind::KeyMoment, moment2.id).0),
+        ("{moment}", encode(NodeKind::KeyMoment, moment.id).0),
+        ("{tag}", encode(NodeKind::Tag, tag.id).0),
+    ];
     Cast {
         t,
         tokens,
-        alpha: graph::ids::encode(graph::ids::NodeKind::Creator, alpha.id).0,
-        fan: graph::ids::encode(graph::ids::NodeKind::User, fan.id).0,
-        code: graph::ids::encode(graph::ids::NodeKind::InviteCode, invite.id).0,
+        page_id: page.id,
+        ids,
     }
+}
+
+/// The current `version` of the cast's page `{page}`.
+async fn page_version(cast: &Cast) -> i32 {
+    use sea_orm::EntityTrait;
+    entity::technique_pages::Entity::find_by_id(cast.page_id)
+        .one(&cast.t.db)
+        .await
+        .unwrap()
+        .map_or(0, |p| p.version)
 }
 
 fn column(actor: Actor) -> usize {
@@ -334,13 +401,16 @@ async fn run_row(row: Row) -> Vec<String> {
             .iter()
             .find(|(a, _)| *a == actor)
             .and_then(|(_, t)| t.clone());
-        let query = row
+        let mut query = row
             .query
             .replace("{actor}", &format!("{actor:?}").to_lowercase())
-            .replace("{password}", PASSWORD)
-            .replace("{alpha}", &cast.alpha)
-            .replace("{fan}", &cast.fan)
-            .replace("{code}", &cast.code);
+            .replace("{password}", PASSWORD);
+        if query.contains("{pageVersion}") {
+            query = query.replace("{pageVersion}", &page_version(&cast).await.to_string());
+        }
+        for (placeholder, id) in &cast.ids {
+            query = query.replace(placeholder, id);
+        }
         let resp = cast
             .t
             .execute_as(token.as_deref(), &query, Value::Null)
