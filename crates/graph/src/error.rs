@@ -25,7 +25,9 @@ pub mod codes {
     pub const NOT_FOUND: &str = "NOT_FOUND";
     /// An argument is invalid; `extensions.argument` names it.
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
-    /// A unique value is already taken; `extensions.field` names it.
+    /// A unique value is already taken (`extensions.field` names it), or a version is stale
+    /// (`extensions.field` names the version argument, `extensions.currentVersion` holds the
+    /// current one).
     pub const CONFLICT: &str = "CONFLICT";
     /// Too many attempts; `extensions.retryAfterSeconds` says when to try again.
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
@@ -52,6 +54,13 @@ impl From<ServiceError> for async_graphql::Error {
                 async_graphql::Error::new(err.to_string()).extend_with(move |_, ext| {
                     ext.set("code", codes::CONFLICT);
                     ext.set("field", field.as_str());
+                })
+            }
+            ServiceError::StaleVersion { field, current, .. } => {
+                async_graphql::Error::new(err.to_string()).extend_with(move |_, ext| {
+                    ext.set("code", codes::CONFLICT);
+                    ext.set("field", field);
+                    ext.set("currentVersion", current);
                 })
             }
             ServiceError::RateLimited { retry_after_secs } => {

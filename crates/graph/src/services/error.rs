@@ -41,6 +41,16 @@ pub enum ServiceError {
         /// The field whose value is taken (from [`UNIQUE_CONSTRAINTS`]).
         field: String,
     },
+    /// An optimistic-concurrency check failed: the object changed since the client read it.
+    #[error("{field} {expected} is stale: the current version is {current}")]
+    StaleVersion {
+        /// The argument that carried the version (`expectedVersion`).
+        field: &'static str,
+        /// The version the client expected.
+        expected: i32,
+        /// The object's current version.
+        current: i32,
+    },
     /// Too many attempts.
     #[error("too many attempts, try again in {retry_after_secs} s")]
     RateLimited {
