@@ -54,36 +54,34 @@ fn ids(value: &Value, out: &mut Vec<String>) {
 async fn the_deep_shape_resolves_every_relation_in_a_fixed_number_of_statements() {
     let t = support::test_db().await;
     t.seed_demo().await;
-    let mut counts = Vec::new();
-    let mut last = Value::Null;
-    for n in [4, 8, 12] {
-        let before = t.statements.get();
-        let r = t.execute_as_viewer(admin(), DEEP, json!({ "n": n })).await;
-        counts.push(t.statements.get() - before);
-        assert_eq!(r["errors"], Value::Null, "{r}");
-        last = r;
-    }
     // The shape has 33 relation loads (two where `totalCount` is asked) plus one for the bodies
     // of the listed technique pages (lists defer them); with batching that is the statement
-    // count whatever the page size. A level with more than 32 parents is polled in
-    // several rounds (FuturesUnordered yields), so under CPU load a batch can split in two: allow
-    // that slack. N+1 would cost hundreds here (12 creators x 12 videos x 12 moments ...).
-    assert!(
-        counts.iter().all(|&c| c <= 45),
-        "statements grew with page size: {counts:?}"
-    );
-    // Splitting depends on timing (a busy machine), so the exact bound is checked on the best of
-    // three runs of the small shape: batching must be able to reach one statement per relation.
-    let mut small = Vec::new();
-    for _ in 0..3 {
-        let before = t.statements.get();
-        let r = t.execute_as_viewer(admin(), DEEP, json!({ "n": 4 })).await;
-        assert_eq!(r["errors"], Value::Null, "{r}");
-        small.push(t.statements.get() - before);
+    // count whatever the page size. N+1 would cost hundreds here (12 creators x 12 videos x 12
+    // moments ...), on every run.
+    //
+    // A level with more than 32 parents is polled in several rounds (FuturesUnordered yields), and
+    // a DataLoader's batch window is 1 ms of wall time: on a busy machine a round can outlast it
+    // and a batch splits in two, which costs a statement more and is timing, not N+1. So each
+    // size is measured three times and its best run is held to the bound: batching must be able
+    // to reach it at every size (N+1 cannot, on any run).
+    let mut best = Vec::new();
+    let mut runs = Vec::new();
+    let mut last = Value::Null;
+    for n in [4, 8, 12] {
+        let mut counts = Vec::new();
+        for _ in 0..3 {
+            let before = t.statements.get();
+            let r = t.execute_as_viewer(admin(), DEEP, json!({ "n": n })).await;
+            counts.push(t.statements.get() - before);
+            assert_eq!(r["errors"], Value::Null, "{r}");
+            last = r;
+        }
+        best.push(counts.iter().copied().min().unwrap_or(u64::MAX));
+        runs.push(counts);
     }
     assert!(
-        small.iter().min().is_some_and(|&c| c <= 34),
-        "small shape, no splitting expected: {small:?} (sizes 4, 8, 12: {counts:?})"
+        best.iter().all(|&c| c <= 34),
+        "statements grew with page size: best of three {best:?} for sizes 4, 8, 12 (runs {runs:?})"
     );
     let text = last.to_string();
     for needle in [
