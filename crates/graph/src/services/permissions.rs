@@ -77,6 +77,14 @@ pub(crate) enum Permission {
     /// Read the search, email digest and chat usage logs. Admins.
     ReadAdminLogs,
     /// Curate this creator's material: the users linked to the creator, and admins.
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the right the editorial mutations (issue 13) ask for; until they land only \
+                      the gate's unit tests name it"
+        )
+    )]
     Curate(Uuid),
 }
 
