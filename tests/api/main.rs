@@ -7,6 +7,7 @@ mod admin;
 mod authz_matrix;
 mod browse;
 mod creators;
+mod editorial_creators;
 mod embedded;
 mod entities;
 mod error_boundary;

@@ -122,6 +122,24 @@ impl CreatorBuilder<'_> {
         self.row.featured = Set(featured);
         self
     }
+
+    /// Sets the stored shorts template JSON as is (default: none).
+    pub fn shorts_template(mut self, template: Value) -> Self {
+        self.row.shorts_template = Set(Some(template));
+        self
+    }
+
+    /// Sets the stored personality profile JSON (default: none).
+    pub fn personality_profile(mut self, profile: Value) -> Self {
+        self.row.personality_profile = Set(Some(profile));
+        self
+    }
+
+    /// Sets the stored social links map (default: a youtube link).
+    pub fn social_links(mut self, links: Value) -> Self {
+        self.row.social_links = Set(links);
+        self
+    }
 }
 
 builder!(
@@ -634,4 +652,40 @@ impl SearchLogBuilder<'_> {
         self.row.created_at = Set(at);
         self
     }
+}
+
+/// A `related` link from `source` to `target` (creators' pages; the mutation's rules are not
+/// checked here).
+pub async fn related_link(
+    db: &DatabaseConnection,
+    source: &technique_pages::Model,
+    target: &technique_pages::Model,
+) -> entity::related_technique_links::Model {
+    entity::related_technique_links::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        source_page_id: Set(source.id),
+        target_page_id: Set(target.id),
+        relationship: Set(entity::sea_orm_active_enums::RelationshipType::Related),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+}
+
+/// `user` follows `creator`.
+pub async fn follow(
+    db: &DatabaseConnection,
+    user: &entity::users::Model,
+    creator: &creators::Model,
+) -> entity::creator_follows::Model {
+    entity::creator_follows::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user.id),
+        creator_id: Set(creator.id),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
 }

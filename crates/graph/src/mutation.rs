@@ -3,8 +3,10 @@
 use async_graphql::MergedObject;
 
 use crate::roots::accounts::AccountsMutation;
+use crate::roots::creators::CreatorsMutation;
+use crate::roots::pages::PagesMutation;
 
 /// Every mutation of Patchbay.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AccountsMutation);
+pub struct MutationRoot(AccountsMutation, CreatorsMutation, PagesMutation);

@@ -4,6 +4,8 @@
 
 pub(crate) mod accounts;
 mod browse;
+pub(crate) mod creators;
+pub(crate) mod pages;
 mod search;
 
 pub(crate) use browse::*;

@@ -1,3 +1,5 @@
 //! Root fields by domain: `Query` and `Mutation` parts that `query.rs` and `mutation.rs` merge.
 
 pub(crate) mod accounts;
+pub(crate) mod creators;
+pub(crate) mod pages;

@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub(crate) mod browse;
+pub(crate) mod creator_profile;
 pub(crate) mod creators;
 pub(crate) mod error;
 pub(crate) mod facets;
@@ -23,6 +24,7 @@ pub(crate) mod search;
 pub mod search_log;
 pub(crate) mod shorts;
 pub(crate) mod tags;
+pub(crate) mod page_edit;
 pub(crate) mod technique_pages;
 pub mod tx;
 pub mod users;

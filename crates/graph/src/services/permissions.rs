@@ -77,15 +77,10 @@ pub(crate) enum Permission {
     /// Read the search, email digest and chat usage logs. Admins.
     ReadAdminLogs,
     /// Curate this creator's material: the users linked to the creator, and admins.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the right the editorial mutations (issue 13) ask for; until they land only \
-                      the gate's unit tests name it"
-        )
-    )]
     Curate(Uuid),
+    /// Change the catalog itself: create and delete creators, delete technique pages, rename and
+    /// merge tags, and the creator fields only the catalog's editors set. Admins.
+    ManageCatalog,
 }
 
 impl Permission {
@@ -97,7 +92,8 @@ impl Permission {
             Self::ManageUsers
             | Self::ManageInvites
             | Self::ReadContentReports
-            | Self::ReadAdminLogs => user.is_admin(),
+            | Self::ReadAdminLogs
+            | Self::ManageCatalog => user.is_admin(),
             Self::Curate(creator_id) => user.is_admin() || user.creator_id == Some(creator_id),
         }
     }
@@ -112,6 +108,7 @@ impl Permission {
             Self::ReadContentReports => "content reports are for admins",
             Self::ReadAdminLogs => "logs are for admins",
             Self::Curate(_) => "only this creator's users and admins may do this",
+            Self::ManageCatalog => "only admins may change the catalog",
         }
     }
 }
@@ -162,6 +159,7 @@ mod tests {
             Permission::ReadContentReports,
             Permission::ReadAdminLogs,
             Permission::Curate(creator),
+            Permission::ManageCatalog,
         ] {
             assert_eq!(
                 outcome(&Viewer::Anonymous, permission),

@@ -46,6 +46,26 @@ pub(crate) fn body_sections(format: &str, raw: &Value) -> Vec<BodySection> {
     }
 }
 
+/// A stored body of any format as v2 JSON (`[{heading, content, children}]`) of the tree
+/// [`body_sections`] reads from it: converting a v1 page to v2 loses nothing the API showed.
+pub(crate) fn body_v2_json(format: &str, raw: &Value) -> Value {
+    fn convert(sections: &[BodySection]) -> Value {
+        Value::Array(
+            sections
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "heading": s.heading,
+                        "content": s.content,
+                        "children": convert(&s.children),
+                    })
+                })
+                .collect(),
+        )
+    }
+    convert(&body_sections(format, raw))
+}
+
 /// A v1 entry: text content, or an object of sub-headings (nested the same way).
 fn v1_section(heading: &str, value: &Value) -> BodySection {
     match value {

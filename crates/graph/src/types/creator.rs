@@ -11,6 +11,7 @@ use crate::{
     error::ServiceError,
     ids::{self, NodeKind},
     loaders::{PageColumns, one},
+    services::creator_profile as profile,
 };
 
 crate::connection_type!(
@@ -42,6 +43,87 @@ pub(crate) struct SocialLink {
     pub platform: String,
     /// The profile's URL.
     pub url: String,
+}
+
+/// One card of a shorts template: shown before (intro) or after (outro) the clip.
+#[derive(SimpleObject, Clone, Debug)]
+pub(crate) struct ShortsCard {
+    /// Whether the card is rendered.
+    pub enabled: bool,
+    /// The card's text (may be empty; at most 100 characters).
+    pub text: String,
+    /// How long the card is shown, in seconds (0.5–10).
+    pub duration_secs: f64,
+    /// Background colour, `#rrggbb`.
+    pub background_color: String,
+    /// Text colour, `#rrggbb`.
+    pub text_color: String,
+}
+
+impl From<profile::ShortsCard> for ShortsCard {
+    fn from(card: profile::ShortsCard) -> Self {
+        Self {
+            enabled: card.enabled,
+            text: card.text,
+            duration_secs: card.duration_secs,
+            background_color: card.background_color,
+            text_color: card.text_color,
+        }
+    }
+}
+
+/// A creator's intro/outro card configuration for generated shorts, normalized.
+#[derive(SimpleObject, Clone, Debug)]
+pub(crate) struct ShortsTemplate {
+    /// The card shown before the clip.
+    pub intro: ShortsCard,
+    /// The card shown after the clip.
+    pub outro: ShortsCard,
+    /// Accent colour (`#rrggbb`) for captions and progress bars, if any.
+    pub accent_color: Option<String>,
+}
+
+impl From<profile::ShortsTemplate> for ShortsTemplate {
+    fn from(template: profile::ShortsTemplate) -> Self {
+        Self {
+            intro: template.intro.into(),
+            outro: template.outro.into(),
+            accent_color: template.accent_color,
+        }
+    }
+}
+
+/// What `createCreator` returns.
+#[derive(SimpleObject)]
+pub(crate) struct CreateCreatorPayload {
+    /// The new creator.
+    pub creator: Creator,
+}
+
+/// What `updateCreator` returns.
+#[derive(SimpleObject)]
+pub(crate) struct UpdateCreatorPayload {
+    /// The creator as changed.
+    pub creator: Creator,
+}
+
+/// What `deleteCreator` returns: the deleted creator's ID and what went with it.
+#[derive(SimpleObject)]
+pub(crate) struct DeleteCreatorPayload {
+    /// The deleted creator's ID.
+    pub deleted_id: ID,
+    /// Source videos deleted with it (with their transcripts, key moments, consents, highlights,
+    /// shorts and pipeline runs).
+    pub removed_source_videos: i64,
+    /// Technique pages deleted with it (with their versions, tag links, related links both ways
+    /// and sources).
+    pub removed_technique_pages: i64,
+    /// Posts deleted with it (with their attachments).
+    pub removed_posts: i64,
+    /// Users who were linked to it: unlinked, their accounts kept.
+    pub unlinked_users: i64,
+    /// Follows of it that were removed.
+    pub removed_follows: i64,
 }
 
 crate::pagination::object_with_connections! {
@@ -134,14 +216,20 @@ impl Creator {
         }
     }
     fields {
-        /// LLM-extracted personality data, as stored.
+        /// LLM-extracted personality data, as stored (admins set it; the creator's users only
+        /// read it).
         async fn personality_profile(&self) -> Option<&serde_json::Value> {
             self.0.personality_profile.as_ref()
         }
 
-        /// Intro/outro card configuration for shorts, as stored.
-        async fn shorts_template(&self) -> Option<&serde_json::Value> {
-            self.0.shorts_template.as_ref()
+        /// Intro/outro card configuration for shorts, or null when the creator has none. Read
+        /// through the same normalizer as writes, so rows stored before its rules show their
+        /// normalized values (unknown keys dropped, durations clamped, invalid colours replaced).
+        async fn shorts_template(&self) -> Option<ShortsTemplate> {
+            self.0
+                .shorts_template
+                .as_ref()
+                .map(|stored| profile::ShortsTemplate::from_stored(stored).into())
         }
     }
     connections {

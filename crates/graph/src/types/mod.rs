@@ -29,9 +29,11 @@ use async_graphql::{
 use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
 
-pub(crate) use body::{BodySection, SignalChain};
+pub(crate) use body::{BodySection, SignalChain, body_v2_json};
 pub(crate) use consent::{ConsentAuditLog, VideoConsent};
-pub(crate) use creator::{Creator, CreatorConnection};
+pub(crate) use creator::{
+    CreateCreatorPayload, Creator, CreatorConnection, DeleteCreatorPayload, UpdateCreatorPayload,
+};
 pub(crate) use enums::*;
 pub(crate) use highlight::{GeneratedShort, HighlightCandidate, HighlightCandidateConnection};
 pub(crate) use invite_code::{InviteCode, InviteCodeConnection};

@@ -166,6 +166,12 @@ impl TechniquePage {
             Ok(quality.map(Into::into))
         }
 
+        /// The page's current version number: that of its newest version, 0 when it has none.
+        /// `updateTechniquePage` takes it back as `expectedVersion`.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
+
         /// How often the page was viewed.
         async fn view_count(&self) -> i32 {
             self.0.view_count
