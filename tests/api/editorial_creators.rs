@@ -166,7 +166,11 @@ async fn a_taken_name_or_slug_is_a_conflict_naming_it() {
         (json!({ "slug": "alpha" }), "slug"),
     ] {
         let resp = t
-            .execute_as(Some(&token), UPDATE, json!({ "id": id(&beta), "input": input }))
+            .execute_as(
+                Some(&token),
+                UPDATE,
+                json!({ "id": id(&beta), "input": input }),
+            )
             .await;
         assert_eq!(error_code(&resp), Some("CONFLICT"), "{resp}");
         assert_eq!(resp["errors"][0]["extensions"]["field"], field);
@@ -289,7 +293,11 @@ async fn an_owner_setting_an_admin_only_field_is_forbidden_and_nothing_is_writte
         let mut input = json!({ "bio": "sneaked in" });
         input[field] = value;
         let resp = t
-            .execute_as(Some(&owner), UPDATE, json!({ "id": id(&alpha), "input": input }))
+            .execute_as(
+                Some(&owner),
+                UPDATE,
+                json!({ "id": id(&alpha), "input": input }),
+            )
             .await;
         assert_eq!(error_code(&resp), Some("FORBIDDEN"), "{field}: {resp}");
         let message = resp["errors"][0]["message"].as_str().unwrap();
@@ -298,7 +306,11 @@ async fn an_owner_setting_an_admin_only_field_is_forbidden_and_nothing_is_writte
     }
     assert_eq!(row(&t, &alpha).await, alpha, "nothing was written");
     // Authentication, then per attempt: BEGIN, the locked read, ROLLBACK; no UPDATE.
-    assert!(t.statements.get() - before <= 6 * 5, "{}", t.statements.get() - before);
+    assert!(
+        t.statements.get() - before <= 6 * 5,
+        "{}",
+        t.statements.get() - before
+    );
 }
 
 #[tokio::test]
@@ -319,11 +331,19 @@ async fn other_creators_users_and_fans_are_forbidden_and_anonymous_unauthenticat
     // Creating and deleting are for admins, even for the creator's own users.
     let owner = curator(&t, "owner@c.test", &alpha).await;
     let resp = t
-        .execute_as(Some(&owner), CREATE, json!({ "input": { "name": "Gamma" } }))
+        .execute_as(
+            Some(&owner),
+            CREATE,
+            json!({ "input": { "name": "Gamma" } }),
+        )
         .await;
     assert_eq!(error_code(&resp), Some("FORBIDDEN"), "{resp}");
     let resp = t
-        .execute_as(Some(&owner), DELETE, json!({ "id": id(&alpha), "cascade": true }))
+        .execute_as(
+            Some(&owner),
+            DELETE,
+            json!({ "id": id(&alpha), "cascade": true }),
+        )
         .await;
     assert_eq!(error_code(&resp), Some("FORBIDDEN"), "{resp}");
     assert_eq!(row(&t, &alpha).await, alpha);
@@ -338,9 +358,15 @@ async fn invalid_urls_colours_and_over_long_fields_are_bad_input_naming_the_fiel
     let token = admin(&t).await;
     let long_url = format!("https://example.com/{}", "a".repeat(1000));
     let owner_cases = [
-        (json!({ "avatarUrl": "ftp://files.example/a.png" }), "input.avatarUrl"),
+        (
+            json!({ "avatarUrl": "ftp://files.example/a.png" }),
+            "input.avatarUrl",
+        ),
         (json!({ "avatarUrl": "not a url" }), "input.avatarUrl"),
-        (json!({ "avatarUrl": "https://localhost/a.png" }), "input.avatarUrl"),
+        (
+            json!({ "avatarUrl": "https://localhost/a.png" }),
+            "input.avatarUrl",
+        ),
         (json!({ "avatarUrl": long_url }), "input.avatarUrl"),
         (json!({ "bio": "x".repeat(10_001) }), "input.bio"),
         (
@@ -381,7 +407,11 @@ async fn invalid_urls_colours_and_over_long_fields_are_bad_input_naming_the_fiel
     ];
     for (input, field) in owner_cases {
         let resp = t
-            .execute_as(Some(&owner), UPDATE, json!({ "id": id(&alpha), "input": input }))
+            .execute_as(
+                Some(&owner),
+                UPDATE,
+                json!({ "id": id(&alpha), "input": input }),
+            )
             .await;
         assert_eq!(error_code(&resp), Some("BAD_USER_INPUT"), "{field}: {resp}");
         assert_eq!(argument(&resp), field, "{resp}");
@@ -392,11 +422,18 @@ async fn invalid_urls_colours_and_over_long_fields_are_bad_input_naming_the_fiel
         (json!({ "slug": "Not A Slug" }), "input.slug"),
         (json!({ "genres": ["g".repeat(51)] }), "input.genres"),
         (json!({ "genres": [" "] }), "input.genres"),
-        (json!({ "personalityProfile": ["not", "an", "object"] }), "input.personalityProfile"),
+        (
+            json!({ "personalityProfile": ["not", "an", "object"] }),
+            "input.personalityProfile",
+        ),
     ];
     for (input, field) in admin_cases {
         let resp = t
-            .execute_as(Some(&token), UPDATE, json!({ "id": id(&alpha), "input": input }))
+            .execute_as(
+                Some(&token),
+                UPDATE,
+                json!({ "id": id(&alpha), "input": input }),
+            )
             .await;
         assert_eq!(error_code(&resp), Some("BAD_USER_INPUT"), "{field}: {resp}");
         assert_eq!(argument(&resp), field, "{resp}");
@@ -537,7 +574,9 @@ async fn owned(t: &TestDb) -> Owned {
     fixtures::related_link(&t.db, &beta_page, &page).await;
     fixtures::related_link(&t.db, &page2, &beta_page).await;
     fixtures::post(&t.db, &alpha, "News").await;
-    let linked_user = t.user("linked@c.test", UserRole::Creator, Some(alpha.id)).await;
+    let linked_user = t
+        .user("linked@c.test", UserRole::Creator, Some(alpha.id))
+        .await;
     let fan = t.user("fan@c.test", UserRole::Creator, None).await;
     fixtures::follow(&t.db, &fan, &alpha).await;
     fixtures::follow(&t.db, &fan, &beta).await;
@@ -578,7 +617,11 @@ async fn deleting_a_creator_that_owns_content_is_refused_without_cascade() {
     let before = counts(&t).await;
     for cascade in [json!(false), Value::Null] {
         let resp = t
-            .execute_as(Some(&token), DELETE, json!({ "id": id(&o.alpha), "cascade": cascade }))
+            .execute_as(
+                Some(&token),
+                DELETE,
+                json!({ "id": id(&o.alpha), "cascade": cascade }),
+            )
             .await;
         assert_eq!(error_code(&resp), Some("BAD_USER_INPUT"), "{resp}");
         assert_eq!(argument(&resp), "cascade");
@@ -613,7 +656,11 @@ async fn deleting_with_cascade_removes_the_creators_content_and_unlinks_its_user
                 "posts": 1, "follows": 2, "users": 3, "consents": 1 })
     );
     let resp = t
-        .execute_as(Some(&token), DELETE, json!({ "id": id(&o.alpha), "cascade": true }))
+        .execute_as(
+            Some(&token),
+            DELETE,
+            json!({ "id": id(&o.alpha), "cascade": true }),
+        )
         .await;
     assert!(resp["errors"].is_null(), "{resp}");
     assert_eq!(
@@ -642,9 +689,7 @@ async fn deleting_with_cascade_removes_the_creators_content_and_unlinks_its_user
         .await
         .unwrap();
     assert_eq!(beta_follows, 1);
-    let tags = t
-        .execute(r#"{ tags { name pageCount } }"#)
-        .await;
+    let tags = t.execute(r#"{ tags { name pageCount } }"#).await;
     assert_eq!(
         tags["data"]["tags"],
         json!([{ "name": "shared tag", "pageCount": 1 }]),
@@ -655,7 +700,11 @@ async fn deleting_with_cascade_removes_the_creators_content_and_unlinks_its_user
 
     // Deleting it again: it is gone.
     let resp = t
-        .execute_as(Some(&token), DELETE, json!({ "id": id(&o.alpha), "cascade": true }))
+        .execute_as(
+            Some(&token),
+            DELETE,
+            json!({ "id": id(&o.alpha), "cascade": true }),
+        )
         .await;
     assert_eq!(error_code(&resp), Some("NOT_FOUND"), "{resp}");
 }

@@ -67,9 +67,13 @@ impl CreatorsMutation {
         let db = ctx.data::<DatabaseConnection>()?;
         let viewer = ctx.data::<Viewer>()?;
         let key = ids::decode(&id, NodeKind::Creator, "id")?;
-        let owned =
-            services::creators::delete(db, viewer, CreatorId::from_uuid(key), cascade.unwrap_or(false))
-                .await?;
+        let owned = services::creators::delete(
+            db,
+            viewer,
+            CreatorId::from_uuid(key),
+            cascade.unwrap_or(false),
+        )
+        .await?;
         Ok(DeleteCreatorPayload {
             deleted_id: ids::encode(NodeKind::Creator, key),
             removed_source_videos: owned.videos,

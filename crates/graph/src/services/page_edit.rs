@@ -114,9 +114,12 @@ fn labels(argument: &str, values: &[String]) -> ServiceResult<Vec<String>> {
 fn check_slug(slug: &str) -> ServiceResult<()> {
     limit("input.slug", slug, MAX_SLUG_CHARS)?;
     let ok = !slug.is_empty()
-        && slug
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
     if ok {
         Ok(())
     } else {
@@ -144,7 +147,10 @@ fn check_sections(sections: &[Section], depth: usize, count: &mut usize) -> Serv
             ));
         }
         if section.heading.trim().is_empty() {
-            return Err(ServiceError::invalid(ARG, "a section heading may not be empty"));
+            return Err(ServiceError::invalid(
+                ARG,
+                "a section heading may not be empty",
+            ));
         }
         limit(ARG, &section.heading, MAX_HEADING_CHARS)?;
         limit(ARG, &section.content, MAX_CONTENT_CHARS)?;
@@ -398,7 +404,7 @@ pub(crate) async fn update_page(
             active.plugins = Set(next.plugins.clone());
             active.topic_category = Set(next.topic_category.clone());
             active.topic_tags = Set(next.topic_tags.clone());
-            active.source_quality = Set(next.source_quality.clone());
+            active.source_quality = Set(next.source_quality);
             active.update(txn).await?;
             history::append_page_version(
                 txn,
