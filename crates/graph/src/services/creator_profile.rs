@@ -156,8 +156,8 @@ pub(crate) fn slugify(name: &str) -> String {
     slug.trim_end_matches('-').to_owned()
 }
 
-/// Whether `slug` has the stored form `^[a-z0-9]+(-[a-z0-9]+)*$`.
-fn is_slug(slug: &str) -> bool {
+/// Whether `slug` has the stored form `^[a-z0-9]+(-[a-z0-9]+)*$` (creators' and pages' slugs).
+pub(crate) fn is_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.split('-').all(|part| {
             !part.is_empty()

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::services::{
+    creator_profile,
     error::{ServiceError, ServiceResult},
     history::{self, PageSnapshot},
     permissions::{Permission, Viewer, authorize},
@@ -113,14 +114,7 @@ fn labels(argument: &str, values: &[String]) -> ServiceResult<Vec<String>> {
 /// Checks the slug format the column's check constraint enforces.
 fn check_slug(slug: &str) -> ServiceResult<()> {
     limit("input.slug", slug, MAX_SLUG_CHARS)?;
-    let ok = !slug.is_empty()
-        && slug.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if ok {
+    if creator_profile::is_slug(slug) {
         Ok(())
     } else {
         Err(ServiceError::invalid(
