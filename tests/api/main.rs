@@ -8,6 +8,7 @@ mod authz_matrix;
 mod browse;
 mod creators;
 mod editorial_creators;
+mod editorial_pages;
 mod embedded;
 mod entities;
 mod error_boundary;

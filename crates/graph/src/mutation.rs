@@ -4,9 +4,17 @@ use async_graphql::MergedObject;
 
 use crate::roots::accounts::AccountsMutation;
 use crate::roots::creators::CreatorsMutation;
+use crate::roots::moments::MomentsMutation;
 use crate::roots::pages::PagesMutation;
+use crate::roots::tags::TagsMutation;
 
 /// Every mutation of Patchbay.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AccountsMutation, CreatorsMutation, PagesMutation);
+pub struct MutationRoot(
+    AccountsMutation,
+    CreatorsMutation,
+    MomentsMutation,
+    PagesMutation,
+    TagsMutation,
+);

@@ -87,6 +87,18 @@ fn admin_only() -> [Expect; 6] {
     ]
 }
 
+/// Alpha's curators: the owner and admins.
+fn curators_of_alpha() -> [Expect; 6] {
+    [
+        Err(UNAUTH),
+        Ok,
+        Err(FORBID),
+        Ok,
+        Err(UNAUTH),
+        Err(UNAUTH),
+    ]
+}
+
 fn anyone_with_valid_credentials() -> [Expect; 6] {
     [Ok, Ok, Ok, Ok, Err(UNAUTH), Err(UNAUTH)]
 }

@@ -5,6 +5,7 @@
 pub(crate) mod accounts;
 mod browse;
 pub(crate) mod creators;
+pub(crate) mod moments;
 pub(crate) mod pages;
 mod search;
 

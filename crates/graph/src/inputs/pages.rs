@@ -1,10 +1,10 @@
 //! Inputs of the technique page mutations, converted into `services::page_edit` values.
 
-use async_graphql::InputObject;
+use async_graphql::{ID, InputObject};
 
 use crate::{
     services::page_edit::{Chain, PageEdit, Section},
-    types::SourceQuality,
+    types::{RelationshipType, SourceQuality},
 };
 
 /// A body section as a curator writes it (stored in the v2 format).
@@ -88,4 +88,29 @@ impl From<UpdateTechniquePageInput> for PageEdit {
             source_quality: input.source_quality.map(|q| Some(q.into())),
         }
     }
+}
+
+/// A link to make from one technique page to another.
+#[derive(InputObject, Clone, Debug)]
+pub(crate) struct LinkTechniquePagesInput {
+    /// The page the link goes from (its curators make links).
+    pub source_id: ID,
+    /// The page the link points to.
+    pub target_id: ID,
+    /// How the source relates to the target. `PREREQUISITE` links may not form a cycle.
+    #[graphql(default_with = "RelationshipType::Related")]
+    pub relationship_type: RelationshipType,
+    /// A label for the link (at most 255 characters; empty is none).
+    pub label: Option<String>,
+}
+
+/// The links to remove from one technique page to another.
+#[derive(InputObject, Clone, Debug)]
+pub(crate) struct UnlinkTechniquePagesInput {
+    /// The page the links go from.
+    pub source_id: ID,
+    /// The page they point to.
+    pub target_id: ID,
+    /// Only links of this type (omitted: every link between the two).
+    pub relationship_type: Option<RelationshipType>,
 }

@@ -313,6 +313,7 @@ impl ReadSql {
         };
         let seg_from = videos_join("s", "transcript_segments");
         let km_from = videos_join("k", "key_moments");
+        let moment = rule(Rule::Moment, "k");
         let hl_from = videos_join("h", "highlight_candidates");
         let run_from = videos_join("r", "pipeline_runs");
         let curate_v = rule(Rule::Curated, "v");
@@ -365,7 +366,9 @@ impl ReadSql {
         let page_detail = format!(
             "SELECT {}, CASE WHEN $2 THEN {} END AS pb_tags, CASE WHEN $3 THEN {} END AS pb_related, \
              CASE WHEN $4 THEN {} END AS pb_targets, CASE WHEN $5 THEN {} END AS pb_sources \
-             FROM technique_pages pb_page WHERE pb_page.slug = $1",
+             FROM technique_pages pb_page WHERE pb_page.slug = $1 \
+             OR pb_page.id = (SELECT technique_page_id FROM technique_page_old_slugs WHERE slug = $1) \
+             ORDER BY pb_page.slug = $1 DESC LIMIT 1",
             columns::<technique_pages::Entity>("pb_page"),
             page_tags.json_of(page, &mut detail),
             page_related.json_of(page, &mut detail),
@@ -471,19 +474,23 @@ impl ReadSql {
             video_segment_counts: sql(s, |s| {
                 count("s", "source_video_id", "transcript_segments s", None, s)
             }),
-            moment_by_id: sql(s, |s| keyed("k", "id", &km_from, video, s)),
+            moment_by_id: sql(s, |s| {
+                // The moment's own rule joins the video's (its `v` carries the video's).
+                let from = format!("{km_from} AND {}", s.pred(moment));
+                keyed("k", "id", &from, video, s)
+            }),
             video_moments: sql(s, |s| {
                 window(
                     "k",
                     "source_video_id",
                     "key_moments k",
-                    None,
+                    moment,
                     "k.sort_order, k.start_time, k.id",
                     s,
                 )
             }),
             video_moment_counts: sql(s, |s| {
-                count("k", "source_video_id", "key_moments k", None, s)
+                count("k", "source_video_id", "key_moments k", moment, s)
             }),
             highlight_by_id: sql(s, |s| keyed("h", "id", &hl_from, curate_v, s)),
             moment_highlight: sql(s, |s| keyed("h", "key_moment_id", &hl_from, curate_v, s)),
@@ -643,7 +650,8 @@ pub(crate) struct PageDetail {
 }
 
 impl Loaders {
-    /// The technique page with `slug`, read in one statement with the relations `detail` names:
+    /// The technique page with `slug` (or that had it before a curator changed it: old slugs keep
+    /// resolving, a current slug wins), read in one statement with the relations `detail` names:
     /// those go straight into this request's loaders (`page_tags`, `page_related`,
     /// `page_summary_by_id`, `page_sources`), so the page's fields resolve without another
     /// statement. A detail view otherwise takes a round trip per relation and level.

@@ -2,4 +2,6 @@
 
 pub(crate) mod accounts;
 pub(crate) mod creators;
+pub(crate) mod moments;
 pub(crate) mod pages;
+pub(crate) mod tags;

@@ -294,7 +294,8 @@ pub(crate) fn key_moments(
             JoinType::InnerJoin,
             key_moments::Relation::SourceVideos.def(),
         )
-        .filter(scope.expr(Rule::Video, Alias::new("source_videos")));
+        .filter(scope.expr(Rule::Video, Alias::new("source_videos")))
+        .filter(scope.expr(Rule::Moment, Alias::new("key_moments")));
     if let Some(video) = filter.video {
         q = q.filter(key_moments::Column::SourceVideoId.eq(video));
     }

@@ -116,7 +116,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
     ("creators_slug_key", "slug"),
     ("technique_pages_slug_key", "slug"),
     ("tags_name_key", "name"),
-    ("related_technique_links_pair_key", "targetPageId"),
+    ("related_technique_links_pair_key", "targetId"),
     ("creator_follows_user_creator_key", "creatorId"),
     ("video_consents_source_video_id_key", "sourceVideoId"),
     ("highlight_candidates_key_moment_id_key", "keyMomentId"),

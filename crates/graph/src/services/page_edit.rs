@@ -181,10 +181,18 @@ impl PageEdit {
                     format!("at most {MAX_LIST_ITEMS} chains"),
                 ));
             }
-            for chain in chains {
-                limit("input.signalChains", &chain.name, MAX_LABEL_CHARS)?;
-                labels("input.signalChains", &chain.steps)?;
-            }
+            let chains = chains
+                .iter()
+                .map(|chain| {
+                    let name = chain.name.trim().to_owned();
+                    limit("input.signalChains", &name, MAX_LABEL_CHARS)?;
+                    Ok(Chain {
+                        name,
+                        steps: labels("input.signalChains", &chain.steps)?,
+                    })
+                })
+                .collect::<ServiceResult<Vec<_>>>()?;
+            self.signal_chains = Some(Some(chains));
         }
         if let Some(plugins) = &self.plugins {
             self.plugins = Some(labels("input.plugins", plugins)?);
@@ -253,7 +261,7 @@ pub(crate) fn snapshot(page: &technique_pages::Model) -> Value {
 }
 
 /// Reads and locks the page (`FOR NO KEY UPDATE`), or `NotFound`.
-async fn lock_page(txn: &DatabaseTransaction, id: Uuid) -> ServiceResult<technique_pages::Model> {
+pub(crate) async fn lock_page(txn: &DatabaseTransaction, id: Uuid) -> ServiceResult<technique_pages::Model> {
     let row = txn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -346,10 +354,28 @@ fn apply(page: &technique_pages::Model, edit: &PageEdit) -> technique_pages::Mod
     next
 }
 
-/// The page's creator's curators and admins: applies `edit` if the page is still at
-/// `expected_version` (else `StaleVersion`, nothing written), then records the new state as the
-/// next version. A page never versioned (version 0) first gets a baseline version of its unedited
-/// state. An edit that changes nothing writes nothing and returns the page.
+/// Why a page changes, as its version's `pipeline_metadata` records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A curator's edit.
+    Edit,
+    /// A curator restored this version number's content.
+    Restore(i32),
+}
+
+impl Origin {
+    fn metadata(self, editor: Uuid) -> Value {
+        match self {
+            Self::Edit => json!({ "source": "curator", "editedBy": editor }),
+            Self::Restore(number) => {
+                json!({ "source": "restore", "restoredFrom": number, "editedBy": editor })
+            }
+        }
+    }
+}
+
+/// The page's creator's curators and admins: validates `edit` and applies it as
+/// [`edit_page`] does.
 pub(crate) async fn update_page(
     db: &impl tx::Transactional,
     viewer: &Viewer,
@@ -358,6 +384,21 @@ pub(crate) async fn update_page(
     edit: PageEdit,
 ) -> ServiceResult<technique_pages::Model> {
     let edit = edit.validate()?;
+    edit_page(db, viewer, page_id, expected_version, edit, Origin::Edit).await
+}
+
+/// The page's creator's curators and admins: applies `edit` (already valid) if the page is still
+/// at `expected_version` (else `StaleVersion`, nothing written), then records the new state as
+/// the next version. A page never versioned (version 0) first gets a baseline version of its
+/// unedited state. An edit that changes nothing writes nothing and returns the page.
+pub(crate) async fn edit_page(
+    db: &impl tx::Transactional,
+    viewer: &Viewer,
+    page_id: Uuid,
+    expected_version: i32,
+    edit: PageEdit,
+    origin: Origin,
+) -> ServiceResult<technique_pages::Model> {
     tx::transaction(db, |txn| {
         let (viewer, edit) = (viewer.clone(), edit.clone());
         Box::pin(async move {
@@ -405,10 +446,7 @@ pub(crate) async fn update_page(
                 PageSnapshot {
                     technique_page_id: page.id,
                     content_snapshot: snapshot(&next),
-                    pipeline_metadata: Some(json!({
-                        "editedBy": me.id,
-                        "source": "curator",
-                    })),
+                    pipeline_metadata: Some(origin.metadata(me.id)),
                 },
             )
             .await?;
@@ -416,6 +454,67 @@ pub(crate) async fn update_page(
                 .one(txn)
                 .await?
                 .ok_or(ServiceError::NotFound("technique page"))
+        })
+    })
+    .await
+}
+
+/// What went with a deleted technique page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
+pub(crate) struct PageHoldings {
+    /// Its versions.
+    pub versions: i64,
+    /// Links from it and to it.
+    pub links: i64,
+    /// Its tag assignments (the tags stay, one page fewer each).
+    pub tags: i64,
+    /// Its source video assignments (the videos stay).
+    pub sources: i64,
+    /// Its old slugs (they stop resolving).
+    pub old_slugs: i64,
+}
+
+/// Admins only: deletes a technique page with its versions, its links both ways, its tag and
+/// source assignments and its old slugs (the foreign keys cascade; tags and videos stay, and a
+/// tag's page count is counted, so it stays right). The page is locked `FOR UPDATE` first, so
+/// nothing is attached to it between the count and the delete. Returns what went with it.
+pub(crate) async fn delete_page(
+    db: &impl tx::Transactional,
+    viewer: &Viewer,
+    page_id: Uuid,
+) -> ServiceResult<PageHoldings> {
+    authorize(viewer, Permission::ManageCatalog)?;
+    tx::transaction(db, |txn| {
+        Box::pin(async move {
+            txn.query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT 1 FROM technique_pages WHERE id = $1 FOR UPDATE",
+                [page_id.into()],
+            ))
+            .await?
+            .ok_or(ServiceError::NotFound("technique page"))?;
+            let holdings = PageHoldings::find_by_statement(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT \
+                   (SELECT count(*) FROM technique_page_versions WHERE technique_page_id = $1) AS versions, \
+                   (SELECT count(*) FROM related_technique_links \
+                      WHERE source_page_id = $1 OR target_page_id = $1) AS links, \
+                   (SELECT count(*) FROM technique_page_tags WHERE technique_page_id = $1) AS tags, \
+                   (SELECT count(*) FROM technique_page_videos WHERE technique_page_id = $1) AS sources, \
+                   (SELECT count(*) FROM technique_page_old_slugs WHERE technique_page_id = $1) AS old_slugs",
+                [page_id.into()],
+            ))
+            .one(txn)
+            .await?
+            .ok_or_else(|| ServiceError::invariant("counting a page's holdings returned no row"))?;
+            let deleted = technique_pages::Entity::delete_by_id(page_id).exec(txn).await?;
+            if deleted.rows_affected != 1 {
+                return Err(ServiceError::invariant(format!(
+                    "deleting locked technique page {page_id} affected {} rows",
+                    deleted.rows_affected
+                )));
+            }
+            Ok(holdings)
         })
     })
     .await

@@ -252,6 +252,8 @@ const TEXT_OPTIONS: &str = "StartSel=\u{E000}, StopSel=\u{E001}, MaxWords=32, Mi
 
 /// The source video joined to search hits of key moments and transcripts.
 const VIDEO: Alias = Alias::new("v");
+/// The alias of a key moment in the search statement.
+const MOMENT: Alias = Alias::new("m");
 
 /// Numbered bind parameters for a statement built piece by piece.
 struct Params(Vec<Value>);
@@ -386,6 +388,7 @@ fn arm(
         SearchType::KeyMoment => {
             conditions.push(matches("m"));
             conditions.push(scope.sql(Rule::Searchable, VIDEO, &mut |v| params.bind(v)));
+            conditions.push(scope.sql(Rule::Moment, MOMENT, &mut |v| params.bind(v)));
             if let Some(c) = creator {
                 conditions.push(format!("v.creator_id = {c}"));
             }

@@ -12,6 +12,9 @@
 //! - [`Rule::Curated`]: highlights, shorts, page versions, consent and its audit log, pipeline
 //!   runs and events: the creator's users and admins;
 //! - [`Rule::AdminOnly`]: content reports and the search, digest and chat logs: admins.
+//! - [`Rule::Moment`]: a rejected key moment or a hidden chapter: the creator's users and admins
+//!   (pending moments are public until reviewed, `docs/decisions/0050-editorial.md`); it applies
+//!   on top of its video's rule.
 //!
 //! A rule renders for one of three [`Shape`]s of viewer (public, curator, admin). The viewer's
 //! creator id is never part of the text: a curator's predicates read it from a bound parameter
@@ -80,6 +83,9 @@ pub(crate) enum Rule {
     Curated,
     /// Admins only (the alias is not read).
     AdminOnly,
+    /// The key moment (a `key_moments` row) may be shown: not rejected in review and not a
+    /// hidden chapter, or the viewer curates its video's creator. Its video's rule still applies.
+    Moment,
 }
 
 impl Rule {
@@ -110,12 +116,25 @@ impl Rule {
                 public_video(t),
                 kb_included(t)
             ),
+            (Self::Moment, Shape::Admin) => "TRUE".to_owned(),
+            (Self::Moment, Shape::Public) => published_moment(t),
+            (Self::Moment, Shape::Curator) => format!(
+                "({} OR EXISTS (SELECT 1 FROM source_videos pb_mv \
+                 WHERE pb_mv.id = {t}.source_video_id AND pb_mv.creator_id = {}))",
+                published_moment(t),
+                viewer()
+            ),
             (Self::Searchable, _) => {
                 let video = Self::Video.sql(shape, Alias(t), viewer);
                 format!("({video} AND {})", kb_included(t))
             }
         }
     }
+}
+
+/// A key moment everyone sees: not rejected, not a hidden chapter.
+fn published_moment(k: &str) -> String {
+    format!("({k}.review_status <> 'rejected' AND {k}.chapter_status <> 'hidden')")
 }
 
 /// Visible to everyone: not revoked, and display not withheld by consent.
@@ -220,7 +239,8 @@ mod tests {
     use super::*;
 
     const V: Alias = Alias::new("v");
-    const RULES: [Rule; 6] = [
+    const RULES: [Rule; 7] = [
+        Rule::Moment,
         Rule::Video,
         Rule::PageSource,
         Rule::Searchable,

@@ -5,7 +5,7 @@
 //! visibility-checked loader ([`crate::Loaders`]) or service returned, so an unchecked row cannot
 //! reach a resolver from outside.
 
-mod body;
+pub(crate) mod body;
 mod consent;
 mod creator;
 mod enums;
@@ -13,6 +13,7 @@ mod highlight;
 mod invite_code;
 mod logs;
 pub(crate) mod node;
+mod page_history;
 mod page_links;
 mod pipeline;
 mod post;
@@ -42,6 +43,7 @@ pub(crate) use logs::{
     EmailDigestLogConnection, SearchLog, SearchLogConnection,
 };
 pub(crate) use node::Node;
+pub(crate) use page_history::{TechniquePageDiff, TechniquePageSnapshot};
 pub(crate) use page_links::{
     RelatedTechniqueLink, TechniquePageVersion, TechniquePageVersionConnection,
 };

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{related_technique_links, technique_page_versions};
 
-use super::{RelationshipType, TechniquePage, read, utc};
+use super::{RelationshipType, TechniquePage, TechniquePageSnapshot, read, utc};
 use crate::{
     ids::{self, NodeKind},
     loaders::one,
@@ -18,10 +18,10 @@ crate::connection_type!(
     "A technique page version in a page of results, with its cursor."
 );
 
-/// A snapshot of a technique page as the pipeline wrote it.
+/// A version of a technique page: its full state as the pipeline or a curator left it.
 pub(crate) struct TechniquePageVersion(pub(crate) technique_page_versions::Model);
 
-/// A snapshot of a technique page as the pipeline wrote it.
+/// A version of a technique page: its full state as the pipeline or a curator left it.
 #[Object]
 impl TechniquePageVersion {
     /// Opaque global ID.
@@ -37,6 +37,12 @@ impl TechniquePageVersion {
     /// The full page state at the time, as stored.
     async fn content_snapshot(&self) -> &serde_json::Value {
         &self.0.content_snapshot
+    }
+
+    /// The page state at the time as typed fields (`contentSnapshot` read the way
+    /// `TechniquePage` reads its own columns).
+    async fn snapshot(&self) -> TechniquePageSnapshot {
+        TechniquePageSnapshot(self.0.content_snapshot.clone())
     }
 
     /// Prompt hashes and model configuration used, as stored.

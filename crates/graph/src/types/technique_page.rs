@@ -8,7 +8,7 @@ use entity::technique_pages;
 
 use super::{
     BodySection, Creator, RelatedTechniqueLink, SignalChain, SourceQuality, SourceVideo, Tag,
-    TechniquePageVersionConnection, body, nested_connection, read, utc,
+    TechniquePageDiff, TechniquePageVersionConnection, body, nested_connection, read, utc,
 };
 use crate::{
     error::ServiceError,
@@ -239,6 +239,21 @@ impl TechniquePage {
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Option<serde_json::Value>> {
             Ok(self.with_body(ctx).await?.signal_chains.clone())
+        }
+
+        /// The page's curators: the differences from version `from` to version `to`, field by
+        /// field and body section by section. `NOT_FOUND` when either version does not exist.
+        async fn diff(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "The version number to compare from (usually the older).")] from: i32,
+            #[graphql(desc = "The version number to compare to.")] to: i32,
+        ) -> async_graphql::Result<TechniquePageDiff> {
+            let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+            let viewer = ctx.data::<crate::context::Viewer>()?;
+            Ok(crate::services::page_versions::diff(db, viewer, &self.0, from, to)
+                .await?
+                .into())
         }
 
         /// Links from this page to related pages, oldest first.

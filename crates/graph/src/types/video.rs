@@ -269,6 +269,12 @@ impl KeyMoment {
         self.0.sort_order
     }
 
+    /// The moment's current version, bumped by every curator change of it;
+    /// `updateKeyMoment` takes it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// Review state as a video chapter.
     async fn chapter_status(&self) -> ChapterStatus {
         self.0.chapter_status.into()
