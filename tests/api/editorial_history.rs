@@ -3,9 +3,8 @@
 //! `deleteTechniquePage` with its cascade.
 
 use entity::{
-    related_technique_links, source_videos, tags,
-    technique_page_old_slugs, technique_page_tags, technique_page_versions, technique_page_videos,
-    technique_page_views, technique_pages,
+    related_technique_links, source_videos, tags, technique_page_old_slugs, technique_page_tags,
+    technique_page_versions, technique_page_videos, technique_page_views, technique_pages,
 };
 use graph::ids::{NodeKind, encode};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
@@ -41,10 +40,7 @@ async fn edited_page(t: &TestDb, token: &str) -> technique_pages::Model {
     let alpha = fixtures::creator(&t.db, "Alpha").await;
     let page = fixtures::page(&t.db, &alpha, "Page")
         .slug("history")
-        .body(
-            "v1",
-            json!({ "Intro": "Hello", "Steps": "One, two" }),
-        )
+        .body("v1", json!({ "Intro": "Hello", "Steps": "One, two" }))
         .await;
     edit(t, token, &page, 0, json!({ "title": "Page, renamed" })).await;
     edit(
@@ -98,7 +94,10 @@ async fn versions_are_newest_first_with_typed_snapshots_and_a_field_by_field_dif
     assert_eq!(nodes[0]["snapshot"]["plugins"], json!(["Serum", "OTT"]));
 
     let diff = &p["diff"];
-    assert_eq!((diff["from"].clone(), diff["to"].clone()), (json!(1), json!(3)));
+    assert_eq!(
+        (diff["from"].clone(), diff["to"].clone()),
+        (json!(1), json!(3))
+    );
     let fields: Vec<&str> = diff["fields"]
         .as_array()
         .unwrap()
@@ -233,7 +232,11 @@ async fn a_view_counts_once_per_viewer_per_half_hour() {
         json!({ "counted": false, "techniquePage": { "viewCount": 6 } })
     );
     let fan = t
-        .user("fan@v.test", entity::sea_orm_active_enums::UserRole::Creator, None)
+        .user(
+            "fan@v.test",
+            entity::sea_orm_active_enums::UserRole::Creator,
+            None,
+        )
         .await;
     let fan_token = t.token(&fan);
     // Ten views of one user at once: exactly one counts.
@@ -262,7 +265,10 @@ async fn a_view_counts_once_per_viewer_per_half_hour() {
     .unwrap();
     assert_eq!(view_as(Some(fan_token.clone())).await["counted"], true);
     assert_eq!(reread(&t, &page).await.view_count, 8);
-    let left = technique_page_views::Entity::find().all(&t.db).await.unwrap();
+    let left = technique_page_views::Entity::find()
+        .all(&t.db)
+        .await
+        .unwrap();
     assert_eq!(
         left.iter()
             .map(|v| (v.technique_page_id, v.viewer_key.clone()))
@@ -323,18 +329,63 @@ async fn deleting_a_page_takes_its_history_links_tags_sources_and_old_slugs() {
             .unwrap()
             .is_none()
     );
-    assert_eq!(technique_page_versions::Entity::find().count(&t.db).await.unwrap(), 0);
-    assert_eq!(related_technique_links::Entity::find().count(&t.db).await.unwrap(), 0);
-    assert_eq!(technique_page_videos::Entity::find().count(&t.db).await.unwrap(), 0);
-    assert_eq!(technique_page_old_slugs::Entity::find().count(&t.db).await.unwrap(), 0);
-    assert_eq!(technique_page_tags::Entity::find().count(&t.db).await.unwrap(), 1);
+    assert_eq!(
+        technique_page_versions::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        related_technique_links::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        technique_page_videos::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        technique_page_old_slugs::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        technique_page_tags::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        1
+    );
     // The tag and the video stay; the tag counts one page.
-    assert!(tags::Entity::find_by_id(tag.id).one(&t.db).await.unwrap().is_some());
-    assert!(source_videos::Entity::find_by_id(video.id).one(&t.db).await.unwrap().is_some());
+    assert!(
+        tags::Entity::find_by_id(tag.id)
+            .one(&t.db)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        source_videos::Entity::find_by_id(video.id)
+            .one(&t.db)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let counted = t
         .execute("{ tag(name: \"shared\") { techniquePages { totalCount } } }")
         .await;
-    assert_eq!(counted["data"]["tag"]["techniquePages"]["totalCount"], 1, "{counted}");
+    assert_eq!(
+        counted["data"]["tag"]["techniquePages"]["totalCount"], 1,
+        "{counted}"
+    );
     // Neither slug resolves any more.
     for slug in ["history", "history-moved"] {
         let found = t

@@ -314,7 +314,9 @@ async fn bad_input_is_refused_naming_the_field_and_writes_nothing() {
     let deep = json!([{ "heading": "1", "children": [{ "heading": "2", "children": [
         { "heading": "3", "children": [{ "heading": "4", "children": [{ "heading": "5" }] }] }
     ] }] }]);
-    let many: Vec<Value> = (0..201).map(|i| json!({ "heading": format!("s{i}") })).collect();
+    let many: Vec<Value> = (0..201)
+        .map(|i| json!({ "heading": format!("s{i}") }))
+        .collect();
     let cases = [
         (json!({ "title": "   " }), "input.title"),
         (json!({ "title": "x".repeat(501) }), "input.title"),
@@ -336,10 +338,7 @@ async fn bad_input_is_refused_naming_the_field_and_writes_nothing() {
             json!({ "signalChains": [{ "name": "bus", "steps": [" "] }] }),
             "input.signalChains",
         ),
-        (
-            json!({ "summary": "s".repeat(10_001) }),
-            "input.summary",
-        ),
+        (json!({ "summary": "s".repeat(10_001) }), "input.summary"),
     ];
     for (input, field) in cases {
         let resp = update(&t, &token, &page, 0, input.clone()).await;
@@ -369,7 +368,9 @@ async fn bad_input_is_refused_naming_the_field_and_writes_nothing() {
 async fn a_changed_slug_is_unique_and_the_old_one_keeps_resolving() {
     let t = support::test_db().await;
     let alpha = fixtures::creator(&t.db, "Alpha").await;
-    let page = fixtures::page(&t.db, &alpha, "Page").slug("first-slug").await;
+    let page = fixtures::page(&t.db, &alpha, "Page")
+        .slug("first-slug")
+        .await;
     let other = fixtures::page(&t.db, &alpha, "Other").slug("taken").await;
     let token = curator(&t, "c@p.test", &alpha).await;
 

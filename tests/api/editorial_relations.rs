@@ -70,7 +70,11 @@ async fn two_pages() -> Two {
 #[tokio::test]
 async fn tag_names_are_normalized_and_created_on_first_use() {
     let Two {
-        t, page, second, token, ..
+        t,
+        page,
+        second,
+        token,
+        ..
     } = two_pages().await;
     let run = |query: &'static str, page: &technique_pages::Model, list: Value| {
         let (t, token, id) = (&t, &token, page_id(page));
@@ -79,20 +83,34 @@ async fn tag_names_are_normalized_and_created_on_first_use() {
                 .await
         }
     };
-    let resp = run(SET, &page, json!(["Reese Bass", " reese  bass", "\tSIDECHAIN\n"])).await;
+    let resp = run(
+        SET,
+        &page,
+        json!(["Reese Bass", " reese  bass", "\tSIDECHAIN\n"]),
+    )
+    .await;
     assert!(resp["errors"].is_null(), "{resp}");
-    assert_eq!(names(&resp, "setTechniquePageTags"), ["reese bass", "sidechain"]);
+    assert_eq!(
+        names(&resp, "setTechniquePageTags"),
+        ["reese bass", "sidechain"]
+    );
     assert_eq!(tag_count(&t).await, 2);
 
     // The second page reuses the tag; the counts follow.
     let resp = run(ADD, &second, json!(["REESE   BASS", "Neuro"])).await;
-    assert_eq!(names(&resp, "addTechniquePageTags"), ["neuro", "reese bass"]);
+    assert_eq!(
+        names(&resp, "addTechniquePageTags"),
+        ["neuro", "reese bass"]
+    );
     assert_eq!(tag_count(&t).await, 3);
     assert_eq!(pages_of(&t, "reese bass").await, 2);
 
     // Adding what the page has changes nothing; removing ignores unknown names.
     let resp = run(ADD, &page, json!(["reese bass"])).await;
-    assert_eq!(names(&resp, "addTechniquePageTags"), ["reese bass", "sidechain"]);
+    assert_eq!(
+        names(&resp, "addTechniquePageTags"),
+        ["reese bass", "sidechain"]
+    );
     let resp = run(REMOVE, &page, json!([" Reese Bass ", "never used"])).await;
     assert_eq!(names(&resp, "removeTechniquePageTags"), ["sidechain"]);
     assert_eq!(pages_of(&t, "reese bass").await, 1);
@@ -156,13 +174,25 @@ async fn admins_rename_and_merge_tags() {
     fixtures::tag_page(&t.db, &second, &basses).await;
     fixtures::tag_page(&t.db, &second, &low).await;
 
-    let rename = "mutation($id: ID!, $name: String!) { renameTag(id: $id, name: $name) { tag { name } } }";
+    let rename =
+        "mutation($id: ID!, $name: String!) { renameTag(id: $id, name: $name) { tag { name } } }";
     let resp = t
-        .execute_as(Some(&token), rename, json!({ "id": tag_id(&low), "name": "  Low   END Theory " }))
+        .execute_as(
+            Some(&token),
+            rename,
+            json!({ "id": tag_id(&low), "name": "  Low   END Theory " }),
+        )
         .await;
-    assert_eq!(resp["data"]["renameTag"]["tag"]["name"], "low end theory", "{resp}");
+    assert_eq!(
+        resp["data"]["renameTag"]["tag"]["name"], "low end theory",
+        "{resp}"
+    );
     let resp = t
-        .execute_as(Some(&token), rename, json!({ "id": tag_id(&low), "name": "BASS" }))
+        .execute_as(
+            Some(&token),
+            rename,
+            json!({ "id": tag_id(&low), "name": "BASS" }),
+        )
         .await;
     assert_eq!(error_code(&resp), Some("CONFLICT"), "{resp}");
     assert_eq!(resp["errors"][0]["extensions"]["field"], "name");
@@ -194,15 +224,27 @@ async fn admins_rename_and_merge_tags() {
 
     // Merging into itself or from nothing is refused; an unknown tag is NOT_FOUND.
     let resp = t
-        .execute_as(Some(&token), merge, json!({ "from": [tag_id(&bass)], "into": tag_id(&bass) }))
+        .execute_as(
+            Some(&token),
+            merge,
+            json!({ "from": [tag_id(&bass)], "into": tag_id(&bass) }),
+        )
         .await;
     assert_eq!(argument(&resp), "from", "{resp}");
     let resp = t
-        .execute_as(Some(&token), merge, json!({ "from": [], "into": tag_id(&bass) }))
+        .execute_as(
+            Some(&token),
+            merge,
+            json!({ "from": [], "into": tag_id(&bass) }),
+        )
         .await;
     assert_eq!(argument(&resp), "from", "{resp}");
     let resp = t
-        .execute_as(Some(&token), merge, json!({ "from": [tag_id(&low)], "into": tag_id(&bass) }))
+        .execute_as(
+            Some(&token),
+            merge,
+            json!({ "from": [tag_id(&low)], "into": tag_id(&bass) }),
+        )
         .await;
     assert_eq!(error_code(&resp), Some("NOT_FOUND"), "{resp}");
 }
@@ -295,12 +337,18 @@ async fn links_refuse_self_links_duplicates_and_prerequisite_cycles() {
             json!({ "input": { "sourceId": page_id(&page), "targetId": page_id(&second) } }),
         )
         .await;
-    assert_eq!(resp["data"]["unlinkTechniquePages"]["removedCount"], 1, "{resp}");
+    assert_eq!(
+        resp["data"]["unlinkTechniquePages"]["removedCount"], 1,
+        "{resp}"
+    );
     // With the prerequisite gone, three → one is allowed.
     let resp = link(&t, &token, &third, &page, "PREREQUISITE").await;
     assert!(resp["errors"].is_null(), "{resp}");
     assert_eq!(
-        related_technique_links::Entity::find().count(&t.db).await.unwrap(),
+        related_technique_links::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
         4
     );
 }
@@ -315,16 +363,17 @@ async fn sources_must_be_the_creators_videos_unless_an_admin_attaches_them() {
         ..
     } = two_pages().await;
     let own = fixtures::video(&t.db, &alpha).await;
-    fixtures::consent(&t.db, &own).kb_inclusion(true).public_display(true).await;
+    fixtures::consent(&t.db, &own)
+        .kb_inclusion(true)
+        .public_display(true)
+        .await;
     let beta = fixtures::creator(&t.db, "Beta").await;
     let theirs = fixtures::video(&t.db, &beta).await;
     let attach = "mutation($page: ID!, $video: ID!) { attachSourceVideo(pageId: $page, videoId: $video) { \
         techniquePage { sourceVideos { id } } } }";
     let detach = "mutation($page: ID!, $video: ID!) { detachSourceVideo(pageId: $page, videoId: $video) { \
         techniquePage { sourceVideos { id } } } }";
-    let vars = |video: &entity::source_videos::Model| {
-        json!({ "page": page_id(&page), "video": encode(NodeKind::SourceVideo, video.id).0 })
-    };
+    let vars = |video: &entity::source_videos::Model| json!({ "page": page_id(&page), "video": encode(NodeKind::SourceVideo, video.id).0 });
     let ids = |resp: &Value, root: &str| -> Vec<String> {
         resp["data"][root]["techniquePage"]["sourceVideos"]
             .as_array()

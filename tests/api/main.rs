@@ -9,6 +9,7 @@ mod browse;
 mod creators;
 mod editorial_creators;
 mod editorial_history;
+mod editorial_moments;
 mod editorial_pages;
 mod editorial_relations;
 mod embedded;

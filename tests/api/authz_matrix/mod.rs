@@ -61,7 +61,8 @@ struct Row {
     name: &'static str,
     /// The document; `{actor}` is replaced by a per-viewer word, `{password}` by the cast's
     /// password, `{alpha}`, `{beta}`, `{fan}`, `{code}`, `{page}`, `{page2}`, `{betaPage}`,
-    /// `{video}`, `{moment}`, `{moment2}`, `{tag}` by global IDs (see [`Cast`]), and
+    /// `{video}`, `{moment}`, `{moment2}`, `{tag}`, `{tag2}`, `{pageVersionId}` by global IDs (see
+    /// [`Cast`]), and
     /// `{pageVersion}` by the current `version` of `{page}`, read before each cell.
     query: &'static str,
     /// Where the result sits in `data`.
@@ -89,14 +90,7 @@ fn admin_only() -> [Expect; 6] {
 
 /// Alpha's curators: the owner and admins.
 fn curators_of_alpha() -> [Expect; 6] {
-    [
-        Err(UNAUTH),
-        Ok,
-        Err(FORBID),
-        Ok,
-        Err(UNAUTH),
-        Err(UNAUTH),
-    ]
+    [Err(UNAUTH), Ok, Err(FORBID), Ok, Err(UNAUTH), Err(UNAUTH)]
 }
 
 fn anyone_with_valid_credentials() -> [Expect; 6] {
@@ -298,8 +292,8 @@ fn account_rows() -> Vec<Row> {
 
 /// Everyone and everything a row needs, in a fresh database: creators Alpha (the owner's) and
 /// Beta (the other creator's); Alpha's pages `alpha-page` (tagged `matrix tag`, sourced from
-/// Alpha's public video) and `alpha-second`; Beta's page `beta-page`; Alpha's video with two key
-/// moments.
+/// Alpha's public video, with a version 1) and `alpha-second`; Beta's page `beta-page`; Alpha's
+/// video with two key moments; the unused tag `second tag`.
 struct Cast {
     t: TestDb,
     tokens: Vec<(Actor, Option<String>)>,
@@ -350,6 +344,8 @@ async fn cast() -> Cast {
         .await;
     let tag = fixtures::tag(&t.db, "matrix tag").await;
     fixtures::tag_page(&t.db, &page, &tag).await;
+    let tag2 = fixtures::tag(&t.db, "second tag").await;
+    let version = fixtures::page_version(&t.db, &page, 1).await;
     let tokens = vec![
         (Actor::Anonymous, None),
         (Actor::Owner, Some(t.token(&owner))),
@@ -374,6 +370,11 @@ async fn cast() -> Cast {
         ("{moment2}", encode(NodeKind::KeyMoment, moment2.id).0),
         ("{moment}", encode(NodeKind::KeyMoment, moment.id).0),
         ("{tag}", encode(NodeKind::Tag, tag.id).0),
+        ("{tag2}", encode(NodeKind::Tag, tag2.id).0),
+        (
+            "{pageVersionId}",
+            encode(NodeKind::TechniquePageVersion, version.id).0,
+        ),
     ];
     Cast {
         t,

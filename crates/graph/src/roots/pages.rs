@@ -140,8 +140,7 @@ impl PagesMutation {
         let viewer = ctx.data::<Viewer>()?;
         let ip = ctx.data_opt::<ClientIp>().copied();
         let page_id = ids::decode(&id, NodeKind::TechniquePage, "id")?;
-        let (page, counted) =
-            services::page_views::record_view(db, viewer, ip, page_id).await?;
+        let (page, counted) = services::page_views::record_view(db, viewer, ip, page_id).await?;
         Ok(RecordTechniquePageViewPayload {
             technique_page: TechniquePage::from(page),
             counted,

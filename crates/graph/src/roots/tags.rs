@@ -102,9 +102,7 @@ impl TagsMutation {
     async fn merge_tags(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The global IDs of the tags to merge away (at least one).")] from: Vec<
-            ID,
-        >,
+        #[graphql(desc = "The global IDs of the tags to merge away (at least one).")] from: Vec<ID>,
         #[graphql(desc = "The global ID of the tag that stays.")] into: ID,
     ) -> async_graphql::Result<TagPayload> {
         let db = ctx.data::<DatabaseConnection>()?;

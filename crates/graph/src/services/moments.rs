@@ -109,7 +109,10 @@ fn curate(viewer: &Viewer, locked: &[Locked]) -> ServiceResult<()> {
 /// The ids, without duplicates and sorted, or `BAD_USER_INPUT` on `argument`.
 fn checked_ids(argument: &str, ids: &[Uuid]) -> ServiceResult<Vec<Uuid>> {
     if ids.is_empty() {
-        return Err(ServiceError::invalid(argument, "name at least one key moment"));
+        return Err(ServiceError::invalid(
+            argument,
+            "name at least one key moment",
+        ));
     }
     if ids.len() > MAX_MOMENTS_PER_CALL {
         return Err(ServiceError::invalid(
@@ -277,7 +280,10 @@ impl MomentEdit {
             for tag in tags {
                 let tag = tag.trim();
                 if tag.is_empty() {
-                    return Err(ServiceError::invalid("input.topicTags", "tags may not be empty"));
+                    return Err(ServiceError::invalid(
+                        "input.topicTags",
+                        "tags may not be empty",
+                    ));
                 }
                 limit("input.topicTags", tag, MAX_LABEL_CHARS)?;
                 out.push(tag.to_owned());
@@ -412,20 +418,23 @@ pub(crate) async fn reorder(
             let visible: bool = row.try_get("", "visible")?;
             if let Err(err) = authorize(&viewer, Permission::Curate(video.creator_id)) {
                 return Err(match err {
-                    ServiceError::Forbidden(_) if !visible => ServiceError::NotFound("source video"),
+                    ServiceError::Forbidden(_) if !visible => {
+                        ServiceError::NotFound("source video")
+                    }
                     other => other,
                 });
             }
-            let mut current: Vec<Uuid> = MomentId::find_by_statement(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT id FROM key_moments WHERE source_video_id = $1",
-                [video.id.into()],
-            ))
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(|m| m.id)
-            .collect();
+            let mut current: Vec<Uuid> =
+                MomentId::find_by_statement(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT id FROM key_moments WHERE source_video_id = $1",
+                    [video.id.into()],
+                ))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
             current.sort_unstable();
             let mut asked = ordered_ids.clone();
             asked.sort_unstable();

@@ -261,7 +261,10 @@ pub(crate) fn snapshot(page: &technique_pages::Model) -> Value {
 }
 
 /// Reads and locks the page (`FOR NO KEY UPDATE`), or `NotFound`.
-pub(crate) async fn lock_page(txn: &DatabaseTransaction, id: Uuid) -> ServiceResult<technique_pages::Model> {
+pub(crate) async fn lock_page(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+) -> ServiceResult<technique_pages::Model> {
     let row = txn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,

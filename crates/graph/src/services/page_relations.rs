@@ -10,8 +10,7 @@
 //! videos to their creator's pages; admins attach any video to any page.
 
 use entity::{
-    related_technique_links, sea_orm_active_enums::RelationshipType, source_videos,
-    technique_pages,
+    related_technique_links, sea_orm_active_enums::RelationshipType, source_videos, technique_pages,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
@@ -170,7 +169,8 @@ pub(crate) async fn unlink(
                 .filter(related_technique_links::Column::SourcePageId.eq(source_id))
                 .filter(related_technique_links::Column::TargetPageId.eq(target_id));
             if let Some(relationship) = relationship {
-                delete = delete.filter(related_technique_links::Column::Relationship.eq(relationship));
+                delete =
+                    delete.filter(related_technique_links::Column::Relationship.eq(relationship));
             }
             let removed = delete.exec(txn).await?.rows_affected;
             Ok((source, removed))

@@ -94,24 +94,22 @@ fn shown(snapshot: &Value, key: &str) -> Value {
                 raw,
             ),
         },
-        "signal_chains" => crate::types::body::signal_chains(snapshot.get("signal_chains"))
-            .map_or(Value::Null, |chains| {
+        "signal_chains" => crate::types::body::signal_chains(snapshot.get("signal_chains")).map_or(
+            Value::Null,
+            |chains| {
                 chains
                     .iter()
                     .map(|c| json!({ "name": c.name, "steps": c.steps }))
                     .collect()
-            }),
+            },
+        ),
         _ => snapshot.get(key).cloned().unwrap_or(Value::Null),
     }
 }
 
 /// The sections of a v2 tree as (path key, heading path, content), depth first.
 fn flatten(tree: &Value) -> Vec<(String, Vec<String>, String)> {
-    fn walk(
-        items: &Value,
-        parent: &[String],
-        out: &mut Vec<(String, Vec<String>, String)>,
-    ) {
+    fn walk(items: &Value, parent: &[String], out: &mut Vec<(String, Vec<String>, String)>) {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for item in items.as_array().into_iter().flatten() {
             let heading = item["heading"].as_str().unwrap_or_default().to_owned();

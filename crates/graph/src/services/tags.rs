@@ -50,7 +50,10 @@ pub(crate) async fn by_name(
 fn checked_name(argument: &str, name: &str) -> ServiceResult<String> {
     let name = normalize(name);
     if name.is_empty() {
-        return Err(ServiceError::invalid(argument, "a tag name may not be empty"));
+        return Err(ServiceError::invalid(
+            argument,
+            "a tag name may not be empty",
+        ));
     }
     if name.chars().count() > MAX_TAG_CHARS {
         return Err(ServiceError::invalid(
@@ -234,10 +237,16 @@ pub(crate) async fn merge(
     from.sort_unstable();
     from.dedup();
     if from.is_empty() {
-        return Err(ServiceError::invalid("from", "name at least one tag to merge"));
+        return Err(ServiceError::invalid(
+            "from",
+            "name at least one tag to merge",
+        ));
     }
     if from.contains(&into) {
-        return Err(ServiceError::invalid("from", "a tag cannot be merged into itself"));
+        return Err(ServiceError::invalid(
+            "from",
+            "a tag cannot be merged into itself",
+        ));
     }
     tx::transaction(db, |txn| {
         let from = from.clone();
