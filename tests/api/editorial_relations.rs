@@ -386,10 +386,16 @@ async fn sources_must_be_the_creators_videos_unless_an_admin_attaches_them() {
     let theirs_id = encode(NodeKind::SourceVideo, theirs.id).0;
 
     let resp = t.execute_as(Some(&token), attach, vars(&own)).await;
-    assert_eq!(ids(&resp, "attachSourceVideo"), [own_id.clone()]);
+    assert_eq!(
+        ids(&resp, "attachSourceVideo"),
+        std::slice::from_ref(&own_id)
+    );
     // Again: nothing changes.
     let resp = t.execute_as(Some(&token), attach, vars(&own)).await;
-    assert_eq!(ids(&resp, "attachSourceVideo"), [own_id.clone()]);
+    assert_eq!(
+        ids(&resp, "attachSourceVideo"),
+        std::slice::from_ref(&own_id)
+    );
 
     let resp = t.execute_as(Some(&token), attach, vars(&theirs)).await;
     assert_eq!(error_code(&resp), Some("FORBIDDEN"), "{resp}");

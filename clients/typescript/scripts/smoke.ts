@@ -2,11 +2,21 @@
 // with the demo data and checks the answers; exits non-zero on the first wrong one.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { ClientError } from 'graphql-request';
 import {
   CreatorPageDocument,
   FollowDocument,
   LoginDocument,
   PopularSearchesDocument,
+  RecordTechniquePageViewDocument,
+  ReorderKeyMomentsDocument,
+  RestoreTechniquePageVersionDocument,
+  ReviewKeyMomentsDocument,
+  SetTechniquePageTagsDocument,
+  TechniquePageDiffDocument,
+  TechniquePageEditorDocument,
+  UpdateTechniquePageDocument,
+  VideoMomentsDocument,
   SearchDocument,
   RegisterDocument,
   UnfollowDocument,
@@ -107,6 +117,74 @@ for (let attempt = 0; attempt < 50 && !popular.includes(normalized); attempt++) 
 }
 assert.ok(popular.includes(normalized), `popular searches: "${typed}" is listed`);
 
+// The editor screens, as the admin this run created (PATCHBAY_ADMIN_EMAIL, PATCHBAY_ADMIN_PASSWORD):
+// edit a page, see its history and diff, restore, retag, review and reorder a video's moments.
+const adminEmail = process.env.PATCHBAY_ADMIN_EMAIL;
+const adminPassword = process.env.PATCHBAY_ADMIN_PASSWORD;
+assert.ok(adminEmail && adminPassword, 'PATCHBAY_ADMIN_EMAIL and PATCHBAY_ADMIN_PASSWORD: an admin (`patchbay create-admin`)');
+const adminLogin = await client.request(LoginDocument, { email: adminEmail, password: adminPassword });
+const editor = patchbayClient(endpoint, { authorization: `Bearer ${adminLogin.login.token}` });
+const editSlug = pages[0].slug;
+const opened = await editor.request(TechniquePageEditorDocument, { slug: editSlug, first: 5 });
+const editing = opened.techniquePage;
+assert.ok(editing, 'editor: the page');
+const viewed = await client.request(RecordTechniquePageViewDocument, { id: editing.id });
+assert.equal(viewed.recordTechniquePageView.counted, true, 'view: counted');
+assert.equal(viewed.recordTechniquePageView.techniquePage.viewCount, editing.viewCount + 1, 'view: one more');
+const viewedAgain = await client.request(RecordTechniquePageViewDocument, { id: editing.id });
+assert.equal(viewedAgain.recordTechniquePageView.counted, false, 'view: once per viewer per half hour');
+
+const edited = await editor.request(UpdateTechniquePageDocument, {
+  id: editing.id,
+  expectedVersion: editing.version,
+  input: { summary: `${editing.summary} (edited by the smoke run)` },
+});
+const saved = edited.updateTechniquePage.techniquePage;
+// A page never versioned gets its unedited state as version 1 first.
+assert.equal(saved.version, editing.version === 0 ? 2 : editing.version + 1, 'edit: the next version');
+assert.equal(saved.slug, editSlug, 'edit: the slug stays');
+await assert.rejects(
+  editor.request(UpdateTechniquePageDocument, { id: editing.id, expectedVersion: editing.version, input: { summary: 'stale' } }),
+  (e: unknown) =>
+    e instanceof ClientError
+    && e.response.errors?.[0]?.extensions?.code === 'CONFLICT'
+    && e.response.errors?.[0]?.extensions?.currentVersion === saved.version,
+  'edit: a stale version is a CONFLICT with the current version',
+);
+const compared = await editor.request(TechniquePageDiffDocument, { slug: editSlug, from: saved.version - 1, to: saved.version });
+assert.deepEqual(compared.techniquePage?.diff.fields.map((f) => f.field), ['summary'], 'diff: the summary changed');
+const history = await editor.request(TechniquePageEditorDocument, { slug: editSlug, first: 5 });
+const versionNumbers = history.techniquePage?.versions.edges.map((e) => e.node.versionNumber) ?? [];
+assert.equal(versionNumbers[0], saved.version, 'history: newest first');
+const previous = history.techniquePage?.versions.edges.find((e) => e.node.versionNumber === saved.version - 1);
+assert.ok(previous, 'history: the version before the edit');
+const restored = await editor.request(RestoreTechniquePageVersionDocument, {
+  versionId: previous.node.id,
+  expectedVersion: saved.version,
+});
+assert.equal(restored.restoreTechniquePageVersion.techniquePage.summary, editing.summary, 'restore: the old summary');
+assert.equal(restored.restoreTechniquePageVersion.techniquePage.version, saved.version + 1, 'restore: a new version');
+
+const originalTags = editing.tags.map((t) => t.name);
+const retagged = await editor.request(SetTechniquePageTagsDocument, { pageId: editing.id, names: [...originalTags, '  Smoke   Run '] });
+assert.ok(retagged.setTechniquePageTags.techniquePage.tags.some((t) => t.name === 'smoke run'), 'tags: normalized');
+const untagged = await editor.request(SetTechniquePageTagsDocument, { pageId: editing.id, names: originalTags });
+assert.deepEqual(untagged.setTechniquePageTags.techniquePage.tags.map((t) => t.name).sort(), [...originalTags].sort(), 'tags: set back');
+
+const videoId = editing.sourceVideos[0]?.id;
+assert.ok(videoId, 'editor: the page has a source video');
+const moments = await editor.request(VideoMomentsDocument, { id: videoId, first: 100 });
+const momentIds = moments.sourceVideo?.keyMoments.edges.map((e) => e.node.id) ?? [];
+assert.ok(momentIds.length > 0, 'moments: the video has key moments');
+const reviewed = await editor.request(ReviewKeyMomentsDocument, { ids: [momentIds[0]], status: 'APPROVED' });
+assert.equal(reviewed.reviewKeyMoments.keyMoments[0].reviewStatus, 'APPROVED', 'review: approved');
+const reordered = await editor.request(ReorderKeyMomentsDocument, { videoId, orderedIds: [...momentIds].reverse() });
+assert.deepEqual(
+  reordered.reorderKeyMoments.sourceVideo.keyMoments.edges.map((e) => [e.node.id, e.node.sortOrder]),
+  [...momentIds].reverse().map((id, i) => [id, i]),
+  'reorder: the new order, numbered from 0',
+);
+
 // Persisted documents: an operation of the generated manifest by its id alone, as the
 // GraphQL-over-HTTP spec's `documentId` (POST) and Relay's `doc_id` (GET). A server run with
 // `--trusted-documents` knows it already; one with APQ learns it from the id sent with the text.
@@ -136,4 +214,4 @@ const query = new URLSearchParams({ doc_id: hash, variables: JSON.stringify(vari
 const viaGet = await (await fetch(`${endpoint}?${query}`, { headers: { accept: 'application/graphql-response+json' } })).json();
 assert.equal(viaGet.data?.creators.edges[0].node.id, creators[0].id, `doc_id over GET: ${JSON.stringify(viaGet)}`);
 
-console.log('TypeScript client: 11 operations and a persisted document answered as expected');
+console.log('TypeScript client: 20 operations and a persisted document answered as expected');

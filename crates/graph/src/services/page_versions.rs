@@ -172,10 +172,12 @@ fn section_changes(old: &Value, new: &Value) -> Vec<SectionChange> {
     changes
 }
 
-/// The differences from snapshot `old` to snapshot `new`.
+/// The differences from snapshot `old` to snapshot `new`. A field one of them does not record
+/// (the pipeline's snapshots have no `source_quality`) is unknown there, not changed.
 pub(crate) fn diff_snapshots(from: i32, old: &Value, to: i32, new: &Value) -> PageDiff {
     let fields: Vec<FieldChange> = FIELDS
         .iter()
+        .filter(|(_, key)| old.get(key).is_some() && new.get(key).is_some())
         .filter_map(|&(field, key)| {
             let (old, new) = (shown(old, key), shown(new, key));
             (old != new).then_some(FieldChange { field, old, new })
@@ -315,6 +317,18 @@ mod tests {
         let v2 = json!({ "title": "T", "body_sections_format": "v2",
                          "body_sections": [{ "heading": "Intro", "content": "Hello", "children": [] }] });
         assert_eq!(diff_snapshots(1, &v1, 2, &v2).fields, []);
+    }
+
+    #[test]
+    fn a_field_one_version_does_not_record_is_not_a_change() {
+        let pipeline = json!({ "title": "T", "summary": "S" });
+        let curator = json!({ "title": "T", "summary": "S2", "source_quality": "high" });
+        let fields: Vec<_> = diff_snapshots(1, &pipeline, 2, &curator)
+            .fields
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(fields, ["summary"]);
     }
 
     #[test]
