@@ -207,6 +207,21 @@ impl TestDb {
         self.execute_on(&schema, viewer, query, variables).await
     }
 
+    /// [`TestDb::execute_as_viewer`] with DataLoaders that collect keys for `batch_window`.
+    pub async fn execute_batched(
+        &self,
+        viewer: graph::Viewer,
+        batch_window: std::time::Duration,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let schema = graph::build_schema(Some(self.db.clone()), self.auth.clone());
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables));
+        let request = graph::prepare_request_with(request, &self.db, viewer, batch_window);
+        serde_json::to_value(schema.execute(request).await).unwrap()
+    }
+
     /// A schema over this database whose search-log writer the test holds (to flush it).
     pub fn logging_schema(&self) -> (graph::AppSchema, graph::SearchLogWriter) {
         self.logging_schema_with(graph::SchemaOptions::default())

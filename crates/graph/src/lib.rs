@@ -125,8 +125,19 @@ pub fn prepare_request(
     db: &DatabaseConnection,
     viewer: Viewer,
 ) -> async_graphql::Request {
+    prepare_request_with(request, db, viewer, loaders::BATCH_WINDOW)
+}
+
+/// [`prepare_request`] with DataLoaders that collect keys for `batch_window` after the first
+/// (a wider window trades latency for fewer statements on a loaded machine).
+pub fn prepare_request_with(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    viewer: Viewer,
+    batch_window: std::time::Duration,
+) -> async_graphql::Request {
     let scope = services::visibility::Scope::of(&viewer);
     request
         .data(viewer)
-        .data(context::Loaders::new(db.clone(), scope))
+        .data(context::Loaders::new(db.clone(), scope, batch_window))
 }

@@ -17,6 +17,10 @@ use crate::{error::LoadError, pagination::Window};
 
 pub(crate) use read::{Loaders, PageColumns, PageDetail, list, one};
 
+/// How long a DataLoader waits after the first key of a batch for more (async-graphql's
+/// default): the keys a level of the query asks within it go into one statement.
+pub(crate) const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// Column that carries the parent key in batched statements.
 const PARENT: &str = "pb_parent";
 

@@ -15,7 +15,10 @@ use entity::{
     pipeline_runs, post_attachments, posts, related_technique_links, search_logs, source_videos,
     tags, technique_page_versions, technique_pages, transcript_segments, users, video_consents,
 };
-use std::sync::{Arc, OnceLock};
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QueryResult, Statement,
@@ -47,6 +50,8 @@ macro_rules! read_relations {
             pub(crate) scope: Scope,
             db: DatabaseConnection,
             sql: Arc<ReadSql>,
+            /// How long each loader collects keys for one statement.
+            window: Duration,
             $($name: OnceLock<<$loader as Relation>::DataLoader>,)*
         }
 
@@ -62,11 +67,17 @@ macro_rules! read_relations {
 
         impl Loaders {
             /// Loaders over `db` running `sql`'s statements.
-            fn with_sql(db: DatabaseConnection, scope: Scope, sql: Arc<ReadSql>) -> Self {
+            fn with_sql(
+                db: DatabaseConnection,
+                scope: Scope,
+                sql: Arc<ReadSql>,
+                window: Duration,
+            ) -> Self {
                 Self {
                     scope,
                     db,
                     sql,
+                    window,
                     $($name: OnceLock::new(),)*
                 }
             }
@@ -79,6 +90,7 @@ macro_rules! read_relations {
                             self.db.clone(),
                             &self.sql.$name,
                             self.scope.viewer_param(),
+                            self.window,
                         )
                     })
                 }
@@ -620,7 +632,8 @@ impl Loaders {
     /// Fresh loaders over `db` for a viewer with `scope`. The statements of each of the three
     /// visibility shapes are built once per process: every curator shares one set (their creator
     /// id is a bound parameter).
-    pub(crate) fn new(db: DatabaseConnection, scope: Scope) -> Self {
+    /// Loaders batching within `window` (see [`super::BATCH_WINDOW`]).
+    pub(crate) fn new(db: DatabaseConnection, scope: Scope, window: Duration) -> Self {
         static PUBLIC: OnceLock<Arc<ReadSql>> = OnceLock::new();
         static CURATOR: OnceLock<Arc<ReadSql>> = OnceLock::new();
         static ADMIN: OnceLock<Arc<ReadSql>> = OnceLock::new();
@@ -631,7 +644,7 @@ impl Loaders {
             Shape::Admin => &ADMIN,
         };
         let sql = cell.get_or_init(|| Arc::new(ReadSql::new(shape))).clone();
-        Self::with_sql(db, scope, sql)
+        Self::with_sql(db, scope, sql, window)
     }
 }
 

@@ -6,7 +6,7 @@
 //! there only when the statement reads it (PostgreSQL refuses a bind with more values than the
 //! statement uses).
 
-use std::{collections::HashMap, marker::PhantomData, sync::Arc};
+use std::{collections::HashMap, marker::PhantomData, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{DatabaseConnection, FromQueryResult, ModelTrait, Value};
@@ -30,11 +30,13 @@ pub(crate) trait Relation: Sized {
         text
     }
     /// A fresh DataLoader running `sql` on `db`, binding `viewer` (the scope's
-    /// [`viewer_param`](crate::services::visibility::Scope::viewer_param)) when `sql` reads it.
+    /// [`viewer_param`](crate::services::visibility::Scope::viewer_param)) when `sql` reads it,
+    /// and batching the keys asked within `window` of the first.
     fn data_loader(
         db: DatabaseConnection,
         sql: &Sql<Self>,
         viewer: Option<Uuid>,
+        window: Duration,
     ) -> Self::DataLoader;
 }
 
@@ -132,6 +134,7 @@ where
         db: DatabaseConnection,
         sql: &Sql<Self>,
         viewer: Option<Uuid>,
+        window: Duration,
     ) -> Self::DataLoader {
         let loader = Self {
             db,
@@ -139,7 +142,7 @@ where
             viewer: sql.viewer(viewer),
             _model: PhantomData,
         };
-        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default()).delay(window)
     }
 }
 
@@ -188,6 +191,7 @@ where
         db: DatabaseConnection,
         sql: &Sql<Self>,
         viewer: Option<Uuid>,
+        window: Duration,
     ) -> Self::DataLoader {
         let loader = Self {
             db,
@@ -195,7 +199,7 @@ where
             viewer: sql.viewer(viewer),
             _model: PhantomData,
         };
-        DataLoader::new(loader, tokio::spawn)
+        DataLoader::new(loader, tokio::spawn).delay(window)
     }
 }
 
@@ -231,13 +235,14 @@ impl Relation for Counts {
         db: DatabaseConnection,
         sql: &Sql<Self>,
         viewer: Option<Uuid>,
+        window: Duration,
     ) -> Self::DataLoader {
         let loader = Self {
             db,
             sql: sql.text.clone(),
             viewer: sql.viewer(viewer),
         };
-        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default()).delay(window)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Whether a user follows a creator: the one relation keyed by a pair, `(user, creator)`.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::DatabaseConnection;
@@ -29,12 +29,13 @@ impl Relation for Follows {
         db: DatabaseConnection,
         sql: &Sql<Self>,
         _viewer: Option<Uuid>,
+        window: Duration,
     ) -> Self::DataLoader {
         let loader = Self {
             db,
             sql: sql.text(),
         };
-        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default()).delay(window)
     }
 }
 
