@@ -30,6 +30,7 @@ pub mod search_log;
 pub(crate) mod shorts;
 pub(crate) mod tags;
 pub(crate) mod technique_pages;
+pub(crate) mod text;
 pub mod tx;
 pub mod users;
 pub(crate) mod visibility;

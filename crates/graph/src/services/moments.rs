@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 use crate::services::{
     error::{ServiceError, ServiceResult},
-    permissions::{Permission, Viewer, authorize},
+    permissions::{Permission, Viewer, authorize_on},
+    text::{labels, limit},
     tx,
     visibility::{Alias, Rule, Scope},
 };
@@ -96,12 +97,12 @@ async fn lock(
 /// for one it sees but does not curate.
 fn curate(viewer: &Viewer, locked: &[Locked]) -> ServiceResult<()> {
     for row in locked {
-        if let Err(err) = authorize(viewer, Permission::Curate(row.creator_id)) {
-            return Err(match err {
-                ServiceError::Forbidden(_) if !row.visible => ServiceError::NotFound("key moment"),
-                other => other,
-            });
-        }
+        authorize_on(
+            viewer,
+            Permission::Curate(row.creator_id),
+            row.visible,
+            "key moment",
+        )?;
     }
     Ok(())
 }
@@ -229,16 +230,6 @@ pub(crate) struct MomentEdit {
     pub content_type: Option<ContentType>,
 }
 
-fn limit(argument: &str, value: &str, max: usize) -> ServiceResult<()> {
-    if value.chars().count() > max {
-        return Err(ServiceError::invalid(
-            argument,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(())
-}
-
 impl MomentEdit {
     /// Checks and trims every field given; fails naming the input field.
     fn validate(mut self) -> ServiceResult<Self> {
@@ -270,25 +261,7 @@ impl MomentEdit {
             self.topic_category = Some((!category.is_empty()).then_some(category));
         }
         if let Some(tags) = &self.topic_tags {
-            if tags.len() > MAX_TAGS {
-                return Err(ServiceError::invalid(
-                    "input.topicTags",
-                    format!("at most {MAX_TAGS} tags"),
-                ));
-            }
-            let mut out = Vec::with_capacity(tags.len());
-            for tag in tags {
-                let tag = tag.trim();
-                if tag.is_empty() {
-                    return Err(ServiceError::invalid(
-                        "input.topicTags",
-                        "tags may not be empty",
-                    ));
-                }
-                limit("input.topicTags", tag, MAX_LABEL_CHARS)?;
-                out.push(tag.to_owned());
-            }
-            self.topic_tags = Some(out);
+            self.topic_tags = Some(labels("input.topicTags", tags, MAX_TAGS, MAX_LABEL_CHARS)?);
         }
         Ok(self)
     }
@@ -416,14 +389,12 @@ pub(crate) async fn reorder(
                 .ok_or(ServiceError::NotFound("source video"))?;
             let video = source_videos::Model::from_query_result(&row, "")?;
             let visible: bool = row.try_get("", "visible")?;
-            if let Err(err) = authorize(&viewer, Permission::Curate(video.creator_id)) {
-                return Err(match err {
-                    ServiceError::Forbidden(_) if !visible => {
-                        ServiceError::NotFound("source video")
-                    }
-                    other => other,
-                });
-            }
+            authorize_on(
+                &viewer,
+                Permission::Curate(video.creator_id),
+                visible,
+                "source video",
+            )?;
             let mut current: Vec<Uuid> =
                 MomentId::find_by_statement(Statement::from_sql_and_values(
                     DbBackend::Postgres,

@@ -15,6 +15,7 @@ use crate::services::{
     error::{ServiceError, ServiceResult},
     history::{self, PageSnapshot},
     permissions::{Permission, Viewer, authorize},
+    text::{self, limit},
     tx,
 };
 
@@ -81,34 +82,9 @@ pub(crate) struct PageEdit {
     pub source_quality: Option<Option<SourceQuality>>,
 }
 
-fn limit(argument: &str, value: &str, max: usize) -> ServiceResult<()> {
-    if value.chars().count() > max {
-        return Err(ServiceError::invalid(
-            argument,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(())
-}
-
+/// The items of a list field, trimmed and checked ([`text::labels`] with this module's limits).
 fn labels(argument: &str, values: &[String]) -> ServiceResult<Vec<String>> {
-    if values.len() > MAX_LIST_ITEMS {
-        return Err(ServiceError::invalid(
-            argument,
-            format!("at most {MAX_LIST_ITEMS} items"),
-        ));
-    }
-    values
-        .iter()
-        .map(|v| {
-            let v = v.trim();
-            if v.is_empty() {
-                return Err(ServiceError::invalid(argument, "items may not be empty"));
-            }
-            limit(argument, v, MAX_LABEL_CHARS)?;
-            Ok(v.to_owned())
-        })
-        .collect()
+    text::labels(argument, values, MAX_LIST_ITEMS, MAX_LABEL_CHARS)
 }
 
 /// Checks the slug format the column's check constraint enforces.

@@ -126,6 +126,21 @@ pub(crate) fn authorize(viewer: &Viewer, permission: Permission) -> ServiceResul
     }
 }
 
+/// [`authorize`] for a change of a row the viewer may not be able to see (`visible`): refused on a
+/// row it cannot see, the answer is `NotFound(what)`, the same as for a missing row, so a refusal
+/// never tells a stranger that a hidden row exists; refused on a row it sees, `FORBIDDEN`.
+pub(crate) fn authorize_on<'v>(
+    viewer: &'v Viewer,
+    permission: Permission,
+    visible: bool,
+    what: &'static str,
+) -> ServiceResult<&'v ViewerUser> {
+    authorize(viewer, permission).map_err(|err| match err {
+        ServiceError::Forbidden(_) if !visible => ServiceError::NotFound(what),
+        other => other,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
