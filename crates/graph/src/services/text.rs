@@ -47,7 +47,7 @@ mod tests {
 
     #[test]
     fn labels_are_trimmed_and_checked() {
-        let ok = labels("a", &[" x ".to_owned(), "y".to_owned()], 2, 3).unwrap();
+        let ok = labels("a", &[" x ".to_owned(), "y".to_owned()], 2, 3).expect("valid labels");
         assert_eq!(ok, ["x", "y"]);
         for bad in [
             vec!["x".to_owned(); 3],
