@@ -369,6 +369,55 @@ async fn drafts_highlights_shorts_versions_consent_and_runs_are_for_curators() {
 }
 
 #[tokio::test]
+async fn rejected_moments_and_hidden_chapters_are_for_curators_and_pending_ones_public() {
+    let t = support::test_db().await;
+    let w = world(&t).await;
+    let viewers = Viewers::new(w.creator, w.other);
+    let (video, pending) = w.moment_of[0];
+    let rejected = fixtures::key_moment(&t.db, &video_row(&t, video).await, "rejected one")
+        .review_status("rejected")
+        .await;
+    let hidden = fixtures::key_moment(&t.db, &video_row(&t, video).await, "hidden one")
+        .chapter_status(entity::sea_orm_active_enums::ChapterStatus::Hidden)
+        .await;
+    for (viewer, privileged) in viewers.all() {
+        assert!(
+            !node(&t, viewer, NodeKind::KeyMoment, pending)
+                .await
+                .is_null()
+        );
+        for key in [rejected.id, hidden.id] {
+            let n = node(&t, viewer, NodeKind::KeyMoment, key).await;
+            assert_eq!(n.is_null(), !privileged, "{key} for {viewer:?}");
+        }
+        let r = t
+            .execute_as_viewer(
+                viewer.clone(),
+                "query($video: ID!) { sourceVideo(id: $video) { keyMoments { totalCount } }
+                   keyMoments(filter: { video: $video }) { totalCount } }",
+                json!({ "video": encode(NodeKind::SourceVideo, video).0 }),
+            )
+            .await;
+        assert_eq!(r["errors"], Value::Null, "{r}");
+        let n = if privileged { 3 } else { 1 };
+        assert_eq!(
+            r["data"]["sourceVideo"]["keyMoments"]["totalCount"], n,
+            "{viewer:?}"
+        );
+        assert_eq!(r["data"]["keyMoments"]["totalCount"], n, "{viewer:?}");
+    }
+}
+
+async fn video_row(t: &TestDb, id: Uuid) -> entity::source_videos::Model {
+    use sea_orm::EntityTrait;
+    entity::source_videos::Entity::find_by_id(id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
 async fn reports_and_logs_are_for_admins_only() {
     let t = support::test_db().await;
     let w = world(&t).await;

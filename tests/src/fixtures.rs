@@ -401,6 +401,12 @@ impl KeyMomentBuilder<'_> {
         self.row.review_status = Set(status.to_owned());
         self
     }
+
+    /// Sets the chapter status (default: the schema's, draft).
+    pub fn chapter_status(mut self, status: entity::sea_orm_active_enums::ChapterStatus) -> Self {
+        self.row.chapter_status = Set(status);
+        self
+    }
 }
 
 builder!(
