@@ -13,6 +13,8 @@
 //!   with GIN indexes on creators, technique pages, key moments and transcript segments.
 //! - `m20261202_000030_editorial`: page and key-moment version columns, old slugs, counted page
 //!   views, related links unique per relationship.
+//! - `m20261203_000040_consent`: the consent audit log append-only in the database, consents deleted
+//!   only with their video or creator, video revocations and their log.
 //!
 //! Migrations are written as PostgreSQL DDL (the only database Patchbay supports): native enum types,
 //! `text[]`, `jsonb`, partial and expression indexes are stated exactly as the database stores them.
@@ -28,6 +30,7 @@ mod m20261123_000005_operations;
 mod m20261124_000010_auth;
 mod m20261124_000020_search;
 mod m20261202_000030_editorial;
+mod m20261203_000040_consent;
 
 /// Every migration of Patchbay, in order.
 #[derive(Debug)]
@@ -45,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_auth::Migration),
             Box::new(m20261124_000020_search::Migration),
             Box::new(m20261202_000030_editorial::Migration),
+            Box::new(m20261203_000040_consent::Migration),
         ]
     }
 }

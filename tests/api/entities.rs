@@ -120,6 +120,8 @@ async fn entities_match_migrated_schema() {
         TranscriptSegments,
         Users,
         VideoConsents,
+        VideoRevocations,
+        VisibilityGeneration,
     );
     let tables: BTreeSet<String> =
         t.db.query_all_raw(Statement::from_string(

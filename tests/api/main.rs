@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod authz_matrix;
 mod browse;
+mod consent;
 mod creators;
 mod editorial_creators;
 mod editorial_history;

@@ -3,6 +3,7 @@
 use async_graphql::MergedObject;
 
 use crate::roots::accounts::AccountsMutation;
+use crate::roots::consent::ConsentMutation;
 use crate::roots::creators::CreatorsMutation;
 use crate::roots::moments::MomentsMutation;
 use crate::roots::pages::PagesMutation;
@@ -13,6 +14,7 @@ use crate::roots::tags::TagsMutation;
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
     AccountsMutation,
+    ConsentMutation,
     CreatorsMutation,
     MomentsMutation,
     PagesMutation,

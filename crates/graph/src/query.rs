@@ -9,7 +9,7 @@ mod node;
 mod search;
 
 pub(crate) use admin::AdminQuery;
-pub(crate) use browse::BrowseQuery;
+pub(crate) use browse::{BrowseQuery, listing_connection};
 pub(crate) use home::HomeQuery;
 pub(crate) use media::MediaQuery;
 pub(crate) use node::NodeQuery;
@@ -39,6 +39,7 @@ pub struct QueryRoot(
     AdminQuery,
     SearchQuery,
     crate::roots::accounts::AccountsQuery,
+    crate::roots::consent::ConsentQuery,
 );
 
 /// Entry points for creators.

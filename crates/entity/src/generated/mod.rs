@@ -31,3 +31,5 @@ pub mod technique_pages;
 pub mod transcript_segments;
 pub mod users;
 pub mod video_consents;
+pub mod video_revocations;
+pub mod visibility_generation;

@@ -28,3 +28,5 @@ pub use super::technique_pages::Entity as TechniquePages;
 pub use super::transcript_segments::Entity as TranscriptSegments;
 pub use super::users::Entity as Users;
 pub use super::video_consents::Entity as VideoConsents;
+pub use super::video_revocations::Entity as VideoRevocations;
+pub use super::visibility_generation::Entity as VisibilityGeneration;

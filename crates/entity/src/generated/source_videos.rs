@@ -41,6 +41,8 @@ pub enum Relation {
     TranscriptSegments,
     #[sea_orm(has_one = "super::video_consents::Entity")]
     VideoConsents,
+    #[sea_orm(has_many = "super::video_revocations::Entity")]
+    VideoRevocations,
 }
 
 impl Related<super::creators::Entity> for Entity {
@@ -82,6 +84,12 @@ impl Related<super::transcript_segments::Entity> for Entity {
 impl Related<super::video_consents::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::VideoConsents.def()
+    }
+}
+
+impl Related<super::video_revocations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VideoRevocations.def()
     }
 }
 

@@ -48,6 +48,8 @@ pub enum Relation {
     SearchLogs,
     #[sea_orm(has_many = "super::video_consents::Entity")]
     VideoConsents,
+    #[sea_orm(has_many = "super::video_revocations::Entity")]
+    VideoRevocations,
 }
 
 impl Related<super::chat_usage_logs::Entity> for Entity {
@@ -95,6 +97,12 @@ impl Related<super::search_logs::Entity> for Entity {
 impl Related<super::video_consents::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::VideoConsents.def()
+    }
+}
+
+impl Related<super::video_revocations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VideoRevocations.def()
     }
 }
 

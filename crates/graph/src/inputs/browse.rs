@@ -111,6 +111,8 @@ pub(crate) struct SourceVideoFilter {
     pub creator: Option<ID>,
     /// Videos in this processing state.
     pub processing_status: Option<ProcessingStatus>,
+    /// Admins only: videos whose creator did (true) or did not (false) consent to training use.
+    pub training_usage: Option<bool>,
 }
 
 /// Orders of video lists.
@@ -196,6 +198,7 @@ impl TryFrom<SourceVideoFilter> for browse::SourceVideoFilter {
         Ok(Self {
             creator: creator_opt(filter.creator.as_ref(), "creator")?,
             processing_status: filter.processing_status.map(Into::into),
+            training_usage: filter.training_usage,
         })
     }
 }

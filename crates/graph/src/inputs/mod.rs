@@ -4,6 +4,7 @@
 
 pub(crate) mod accounts;
 mod browse;
+pub(crate) mod consent;
 pub(crate) mod creators;
 pub(crate) mod moments;
 pub(crate) mod pages;

@@ -114,6 +114,7 @@ impl BrowseQuery {
         ) -> async_graphql::Result<SourceVideoConnection> {
             let scope = &read(ctx)?.scope;
             let listing = browse::source_videos(
+                ctx.data::<crate::context::Viewer>()?,
                 scope,
                 &filter.unwrap_or_default().try_into()?,
                 order_by.unwrap_or_default().into(),

@@ -61,7 +61,8 @@ impl SearchQuery {
         let db = ctx.data::<DatabaseConnection>()?;
         let cache = ctx.data::<SearchCache>()?;
         let scope = &read(ctx)?.scope;
-        let mut answer = search::run_cached(db, cache, scope, &search, window).await?;
+        let generation = search::generation(db, cache).await?;
+        let mut answer = search::run_cached(db, cache, scope, &search, window, generation).await?;
         let page = loop {
             let page = load_page(ctx, window, &answer).await?;
             if page.vanished == 0 || !answer.cached {
@@ -69,7 +70,7 @@ impl SearchQuery {
             }
             // A result of the cached answer is no longer visible: its total (and the other
             // pages') would count it. Rank afresh; this happens at most once.
-            answer = search::rerun(db, cache, scope, &search, window).await?;
+            answer = search::rerun(db, cache, scope, &search, window, generation).await?;
         };
         // A row hidden between the ranking and the loading is not counted either.
         let total = answer.results.total.saturating_sub(page.vanished);
@@ -80,7 +81,7 @@ impl SearchQuery {
             let public_total = if scope.key() == public.key() {
                 total
             } else {
-                search::run_cached(db, cache, &public, &search, window)
+                search::run_cached(db, cache, &public, &search, window, generation)
                     .await?
                     .results
                     .total

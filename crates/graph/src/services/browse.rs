@@ -18,6 +18,7 @@ use crate::{
     services::window::Window,
     services::{
         ids::CreatorId,
+        permissions::{Permission, Viewer, authorize},
         tags::normalize,
         visibility::{Alias, Rule, Scope},
     },
@@ -152,6 +153,9 @@ pub(crate) struct SourceVideoFilter {
     pub creator: Option<CreatorId>,
     /// Videos in this processing state.
     pub processing_status: Option<ProcessingStatus>,
+    /// Videos whose creator did (true) or did not (false) consent to training; a video without
+    /// a consent row has the default, false. Admins only.
+    pub training_usage: Option<bool>,
 }
 
 /// Orders of video lists.
@@ -329,14 +333,24 @@ pub(crate) fn key_moments(
     })
 }
 
-/// Videos the viewer may see, matching `filter` in `order`.
+/// Videos the viewer may see, matching `filter` in `order`. Filtering by training consent asks
+/// `Permission::ReadConsentAudit` (admins).
 pub(crate) fn source_videos(
+    viewer: &Viewer,
     scope: &Scope,
     filter: &SourceVideoFilter,
     order: SourceVideoOrder,
 ) -> ServiceResult<Listing<source_videos::Entity>> {
     let mut q =
         source_videos::Entity::find().filter(scope.expr(Rule::Video, Alias::new("source_videos")));
+    if let Some(training) = filter.training_usage {
+        authorize(viewer, Permission::ReadConsentAudit)?;
+        q = q.filter(Expr::cust_with_values(
+            "coalesce((SELECT c.training_usage FROM video_consents c \
+             WHERE c.source_video_id = source_videos.id), false) = $1",
+            [training],
+        ));
+    }
     if let Some(creator) = filter.creator {
         q = q.filter(source_videos::Column::CreatorId.eq(creator));
     }

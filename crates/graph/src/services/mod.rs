@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub(crate) mod browse;
+pub(crate) mod consents;
 pub(crate) mod creator_profile;
 pub(crate) mod creators;
 pub(crate) mod error;

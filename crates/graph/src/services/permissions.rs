@@ -79,8 +79,11 @@ pub(crate) enum Permission {
     /// Curate this creator's material: the users linked to the creator, and admins.
     Curate(Uuid),
     /// Change the catalog itself: create and delete creators, delete technique pages, rename and
-    /// merge tags, and the creator fields only the catalog's editors set. Admins.
+    /// merge tags, restore revoked videos, and the creator fields only the catalog's editors set.
+    /// Admins.
     ManageCatalog,
+    /// Read and export every creator's consent audit log. Admins.
+    ReadConsentAudit,
 }
 
 impl Permission {
@@ -93,7 +96,8 @@ impl Permission {
             | Self::ManageInvites
             | Self::ReadContentReports
             | Self::ReadAdminLogs
-            | Self::ManageCatalog => user.is_admin(),
+            | Self::ManageCatalog
+            | Self::ReadConsentAudit => user.is_admin(),
             Self::Curate(creator_id) => user.is_admin() || user.creator_id == Some(creator_id),
         }
     }
@@ -109,6 +113,7 @@ impl Permission {
             Self::ReadAdminLogs => "logs are for admins",
             Self::Curate(_) => "only this creator's users and admins may do this",
             Self::ManageCatalog => "only admins may change the catalog",
+            Self::ReadConsentAudit => "the consent audit log is for admins",
         }
     }
 }

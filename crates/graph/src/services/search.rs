@@ -490,10 +490,46 @@ struct CacheKey {
 /// visibility scope (the public, each creator's curators, admins). The results' nodes are still
 /// loaded fresh through the visibility-checked loaders, and when one of them is gone (hidden or
 /// deleted since) the caller forgets the search's entries and runs it again ([`rerun`]), so the
-/// count never counts what the viewer no longer gets. Each replica keeps its own.
+/// count never counts what the viewer no longer gets. A page ranked before the last change of
+/// consent, revocation, review or chapter status (the database's `visibility_generation`, read
+/// once per search) is not served either, so what is shown again is found again at once. Each
+/// replica keeps its own.
 pub(crate) struct SearchCache {
     ttl: Duration,
-    entries: Mutex<LruCache<CacheKey, (Instant, Arc<Results>)>>,
+    entries: Mutex<LruCache<CacheKey, Entry>>,
+}
+
+/// A cached page: when it was ranked, at which visibility generation, and the results.
+struct Entry {
+    at: Instant,
+    generation: i64,
+    results: Arc<Results>,
+}
+
+#[derive(FromQueryResult)]
+struct Generation {
+    generation: i64,
+}
+
+/// The visibility generation (`visibility_generation`, bumped by every change of consent,
+/// revocation, review or chapter status): a cached page of an older one may show what is hidden
+/// now, or miss what is shown again.
+/// Read once per search and passed to [`run_cached`] and [`rerun`]; 0 without a read when the
+/// cache is off.
+pub(crate) async fn generation(
+    db: &impl ConnectionTrait,
+    cache: &SearchCache,
+) -> ServiceResult<i64> {
+    if !cache.enabled() {
+        return Ok(0);
+    }
+    Ok(Generation::find_by_statement(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT generation FROM visibility_generation",
+    ))
+    .one(db)
+    .await?
+    .map_or(0, |g| g.generation))
 }
 
 impl SearchCache {
@@ -511,13 +547,20 @@ impl SearchCache {
         }
     }
 
-    fn get(&self, key: &CacheKey) -> Option<Arc<Results>> {
-        if self.ttl.is_zero() {
+    /// Whether the cache is on.
+    fn enabled(&self) -> bool {
+        !self.ttl.is_zero()
+    }
+
+    fn get(&self, key: &CacheKey, generation: i64) -> Option<Arc<Results>> {
+        if !self.enabled() {
             return None;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         match entries.get(key) {
-            Some((at, results)) if at.elapsed() < self.ttl => Some(results.clone()),
+            Some(e) if e.at.elapsed() < self.ttl && e.generation == generation => {
+                Some(e.results.clone())
+            }
             Some(_) => {
                 entries.pop(key);
                 None
@@ -526,20 +569,24 @@ impl SearchCache {
         }
     }
 
-    fn put(&self, key: CacheKey, results: Arc<Results>) {
-        if self.ttl.is_zero() {
+    fn put(&self, key: CacheKey, generation: i64, results: Arc<Results>) {
+        if !self.enabled() {
             return;
         }
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .put(key, (Instant::now(), results));
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).put(
+            key,
+            Entry {
+                at: Instant::now(),
+                generation,
+                results,
+            },
+        );
     }
 
     /// Forgets every cached page of `search` (all windows): when one page is stale, the totals
     /// the others carry are too.
     fn forget(&self, search: &SearchKey) {
-        if self.ttl.is_zero() {
+        if !self.enabled() {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
@@ -579,18 +626,19 @@ pub(crate) async fn run_cached(
     scope: &Scope,
     search: &Search,
     window: Window,
+    generation: i64,
 ) -> ServiceResult<Answer> {
     let key = CacheKey {
         search: SearchKey::new(scope, search),
         window,
     };
-    if let Some(results) = cache.get(&key) {
+    if let Some(results) = cache.get(&key, generation) {
         return Ok(Answer {
             results,
             cached: true,
         });
     }
-    run_and_cache(db, cache, scope, search, key).await
+    run_and_cache(db, cache, scope, search, key, generation).await
 }
 
 /// Ranks `key`'s search afresh and caches the results under `key`.
@@ -600,9 +648,10 @@ async fn run_and_cache(
     scope: &Scope,
     search: &Search,
     key: CacheKey,
+    generation: i64,
 ) -> ServiceResult<Answer> {
     let results = Arc::new(run(db, scope, search, key.window).await?);
-    cache.put(key, results.clone());
+    cache.put(key, generation, results.clone());
     Ok(Answer {
         results,
         cached: false,
@@ -617,6 +666,7 @@ pub(crate) async fn rerun(
     scope: &Scope,
     search: &Search,
     window: Window,
+    generation: i64,
 ) -> ServiceResult<Answer> {
     let search_key = SearchKey::new(scope, search);
     cache.forget(&search_key);
@@ -624,7 +674,7 @@ pub(crate) async fn rerun(
         search: search_key,
         window,
     };
-    run_and_cache(db, cache, scope, search, key).await
+    run_and_cache(db, cache, scope, search, key, generation).await
 }
 
 #[cfg(test)]
@@ -674,11 +724,30 @@ mod tests {
             key(&public, "drums", 0),
         ];
         for k in &keys {
-            cache.put(k.clone(), Arc::new(Results::default()));
+            cache.put(k.clone(), 7, Arc::new(Results::default()));
         }
         cache.forget(&SearchKey::new(&public, &search("bass")));
-        let kept: Vec<bool> = keys.iter().map(|k| cache.get(k).is_some()).collect();
+        let kept: Vec<bool> = keys.iter().map(|k| cache.get(k, 7).is_some()).collect();
         assert_eq!(kept, [false, false, true, true]);
+    }
+
+    #[test]
+    fn a_page_of_another_visibility_generation_is_not_served() {
+        let cache = SearchCache::new(10, Duration::from_secs(60));
+        let key = CacheKey {
+            search: SearchKey::new(
+                &Scope::of(&crate::services::permissions::Viewer::Anonymous),
+                &Search::new("bass", None, &SearchFilter::default()).expect("valid"),
+            ),
+            window: Window {
+                offset: 0,
+                limit: 20,
+            },
+        };
+        cache.put(key.clone(), 3, Arc::new(Results::default()));
+        assert!(cache.get(&key, 3).is_some());
+        assert!(cache.get(&key, 4).is_none());
+        assert!(cache.get(&key, 3).is_none(), "the stale page was dropped");
     }
 
     #[test]

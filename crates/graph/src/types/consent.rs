@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{consent_audit_logs, video_consents};
 
-use super::{ConsentField, SourceVideo, nested_connection, read, utc};
+use super::{ConsentField, SourceVideo, User, nested_connection, read, utc};
 use crate::{
     ids::{self, NodeKind},
     loaders::one,
@@ -55,6 +55,14 @@ impl VideoConsent {
             utc(self.0.updated_at)
         }
 
+        /// Who changed the consent last (null for the system, or a deleted user).
+        async fn updated_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+            let Some(id) = self.0.updated_by else {
+                return Ok(None);
+            };
+            Ok(one(read(ctx)?.user_by_id(), id).await?.map(User::of))
+        }
+
         /// The video this consent governs.
         async fn source_video(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SourceVideo>> {
             Ok(one(read(ctx)?.video_by_id(), self.0.source_video_id)
@@ -63,7 +71,24 @@ impl VideoConsent {
         }
     }
     connections {
-        /// Every change to this consent, newest version first.
+        /// Every change to this consent, newest version first: which flag, old and new value,
+        /// who, from which address, when.
+        async fn history(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<ConsentAuditLogConnection> {
+            let l = read(ctx)?;
+            nested_connection(
+                ctx,
+                args,
+                self.0.id,
+                l.consent_audit_counts(),
+                l.consent_audit(),
+                ConsentAuditLog,
+            )
+            .await
+            .map(ConsentAuditLogConnection)
+        }
+
+        /// Every change to this consent, newest version first (the same list as `history`).
+        #[graphql(deprecation = "Use `history`.")]
         async fn audit_log(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<ConsentAuditLogConnection> {
             let l = read(ctx)?;
             nested_connection(
@@ -110,6 +135,14 @@ impl ConsentAuditLog {
     /// The value after.
     async fn new_value(&self) -> bool {
         self.0.new_value
+    }
+
+    /// Who made the change (null for the system, or a deleted user).
+    async fn changed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.changed_by else {
+            return Ok(None);
+        };
+        Ok(one(read(ctx)?.user_by_id(), id).await?.map(User::of))
     }
 
     /// The client IP the change came from.

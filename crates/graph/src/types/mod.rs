@@ -31,7 +31,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
 
 pub(crate) use body::{BodySection, SignalChain, body_v2_json};
-pub(crate) use consent::{ConsentAuditLog, VideoConsent};
+pub(crate) use consent::{ConsentAuditLog, ConsentAuditLogConnection, VideoConsent};
 pub(crate) use creator::{
     CreateCreatorPayload, Creator, CreatorConnection, DeleteCreatorPayload, UpdateCreatorPayload,
 };
