@@ -488,3 +488,198 @@ async fn consent_is_reconstructed_as_of_a_moment_and_listed_for_admins() {
         .await;
     assert_eq!(error_code(&resp), Some("FORBIDDEN"), "{resp}");
 }
+
+/// Sends `setVideoConsent` over HTTP from `peer` with an `X-Forwarded-For` header; returns the
+/// address the audit row recorded.
+async fn audited_address(
+    t: &TestDb,
+    proxies: &[&str],
+    peer: &str,
+    forwarded: &str,
+    token: &str,
+    video: &source_videos::Model,
+    value: bool,
+) -> Option<String> {
+    use axum::{body::Body, extract::ConnectInfo, http::Request};
+    use tower::ServiceExt;
+    let config = server::HttpConfig {
+        trusted_proxies: server::client_ip::TrustedProxies::parse(proxies).unwrap(),
+        ..server::HttpConfig::default()
+    };
+    let router = server::app(server::AppState::with_config(
+        t.db.clone(),
+        config,
+        t.auth.clone(),
+    ));
+    let body = json!({ "query": SET, "variables": { "video": vid(video), "input": { "trainingUsage": value } } });
+    let mut request = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {token}"))
+        .header("x-forwarded-for", forwarded)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let peer: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer));
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    audit(t).await.last().and_then(|a| a.ip_address.clone())
+}
+
+#[tokio::test]
+async fn the_audited_address_is_the_peer_unless_a_trusted_proxy_forwards_it() {
+    let One {
+        t, video, token, ..
+    } = one().await;
+    // No trusted proxies (the default): the header is ignored.
+    let got = audited_address(&t, &[], "198.51.100.4", "203.0.113.9", &token, &video, true).await;
+    assert_eq!(got.as_deref(), Some("198.51.100.4"));
+    // Behind a trusted proxy: the nearest untrusted hop, whatever the client prepended.
+    let got = audited_address(
+        &t,
+        &["10.0.0.0/8"],
+        "10.1.1.1",
+        "6.6.6.6, 203.0.113.9",
+        &token,
+        &video,
+        false,
+    )
+    .await;
+    assert_eq!(got.as_deref(), Some("203.0.113.9"));
+    // A header that is not addresses is ignored, never stored.
+    let got = audited_address(
+        &t,
+        &["10.0.0.0/8"],
+        "10.1.1.1",
+        "<script>",
+        &token,
+        &video,
+        true,
+    )
+    .await;
+    assert_eq!(got.as_deref(), Some("10.1.1.1"));
+}
+
+async fn export(t: &TestDb, token: Option<&str>, query: &str) -> (u16, Option<String>, String) {
+    use axum::{body::Body, http::Request};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let router = server::app(server::AppState::with_config(
+        t.db.clone(),
+        server::HttpConfig::default(),
+        t.auth.clone(),
+    ));
+    let mut request = Request::get(format!("/exports/consent-audit.csv{query}"));
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = router
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, kind, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn admins_export_the_consent_log_as_csv() {
+    let One {
+        t, alpha, token, ..
+    } = one().await;
+    let quoted = fixtures::video(&t.db, &alpha)
+        .filename("Live, \"raw\" take.mp4")
+        .await;
+    let beta = fixtures::creator(&t.db, "Beta").await;
+    let theirs = fixtures::video(&t.db, &beta).await;
+    let admin = admin(&t).await;
+    for (who, video, input) in [
+        (
+            &token,
+            &quoted,
+            json!({ "kbInclusion": true, "trainingUsage": true }),
+        ),
+        (&token, &quoted, json!({ "trainingUsage": false })),
+        (&admin, &theirs, json!({ "publicDisplay": false })),
+    ] {
+        let resp = t
+            .execute_as(
+                Some(who),
+                SET,
+                json!({ "video": vid(video), "input": input }),
+            )
+            .await;
+        assert!(resp["errors"].is_null(), "{resp}");
+    }
+
+    let (status, kind, body) = export(&t, Some(&admin), "").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        kind.as_deref(),
+        Some("text/csv; charset=utf-8; header=present")
+    );
+    let lines: Vec<&str> = body.split_terminator("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "changed_at,creator,video_id,video_filename,field,old_value,new_value,version,changed_by,ip_address"
+    );
+    // Alpha's video: two flags set on the first call, one changed on the second; Beta's: one.
+    assert_eq!(lines.len(), 5, "{body}");
+    assert!(body.ends_with("\r\n"));
+    assert!(
+        lines[1].contains(&format!(
+            ",alpha,{},\"Live, \"\"raw\"\" take.mp4\",kb_inclusion,,true,1,c@consent.test,",
+            vid(&quoted)
+        )),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[3].contains(",training_usage,true,false,3,"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].contains(",beta,") && lines[4].contains(",public_display,,false,1,admin@p.test,"),
+        "{}",
+        lines[4]
+    );
+
+    // One creator, by slug or by global ID.
+    let (_, _, by_slug) = export(&t, Some(&admin), "?creator=alpha").await;
+    assert_eq!(by_slug.split_terminator("\r\n").count(), 4, "{by_slug}");
+    let id = encode(NodeKind::Creator, alpha.id).0;
+    let (_, _, by_id) = export(&t, Some(&admin), &format!("?creator={id}")).await;
+    assert_eq!(by_id, by_slug);
+
+    // More rows than one statement reads (1,000): the pages join without a gap or a repeat.
+    t.db.execute_unprepared(
+        "INSERT INTO consent_audit_logs (video_consent_id, version, field_name, old_value, new_value, created_at) \
+         SELECT c.id, 100 + n, 'kb_inclusion', n % 2 = 0, n % 2 = 1, \
+                timestamp '2026-01-01' + (n / 3) * interval '1 second' \
+         FROM video_consents c, generate_series(1, 2100) n WHERE c.public_display",
+    )
+    .await
+    .unwrap();
+    let (_, _, all) = export(&t, Some(&admin), "?creator=alpha").await;
+    let lines: Vec<&str> = all.split_terminator("\r\n").collect();
+    assert_eq!(lines.len(), 1 + 2100 + 3);
+    let mut versions: Vec<i64> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').rev().nth(2).unwrap().parse().unwrap())
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    assert_eq!(versions.len(), 2103, "every row once");
+
+    let (status, _, body) = export(&t, Some(&admin), "?creator=nobody").await;
+    assert_eq!(status, 404, "{body}");
+    let (status, _, body) = export(&t, Some(&token), "").await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("FORBIDDEN"), "{body}");
+    let (status, _, body) = export(&t, None, "").await;
+    assert_eq!(status, 401, "{body}");
+}

@@ -16,7 +16,8 @@ use sea_orm::DatabaseConnection;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
-    graphiql,
+    client_ip::TrustedProxies,
+    exports, graphiql,
     graphql::{
         self, GraphqlSettings, documents::DocumentCache, persisted::PersistedQueries,
         schema_index::SchemaIndex,
@@ -38,6 +39,8 @@ pub struct HttpConfig {
     pub graphiql: bool,
     /// Origins allowed to call the API from a browser (CORS); empty: same origin only.
     pub cors_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
     /// APQ cache or trusted documents.
     pub persisted: PersistedQueries,
     /// How long `/readyz` waits for the database before answering 503.
@@ -59,6 +62,7 @@ impl Default for HttpConfig {
             schema: SchemaOptions::default(),
             graphiql: true,
             cors_origins: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
             persisted: PersistedQueries::automatic(1000),
             readiness_timeout: READINESS_TIMEOUT,
             public_metrics: true,
@@ -86,6 +90,8 @@ pub struct AppState {
     pub schema_index: Arc<SchemaIndex>,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<TrustedProxies>,
     graphiql: bool,
     cors_origins: Arc<Vec<String>>,
     readiness_timeout: Duration,
@@ -128,6 +134,7 @@ impl AppState {
             persisted: Arc::new(config.persisted),
             documents: Arc::new(DocumentCache::new(DOCUMENT_CACHE_SIZE)),
             metrics: Metrics::with_labels(config.operation_labels),
+            trusted_proxies: Arc::new(config.trusted_proxies),
             graphiql: config.graphiql,
             cors_origins: Arc::new(config.cors_origins),
             readiness_timeout: config.readiness_timeout,
@@ -142,6 +149,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", any(graphql::endpoint))
+        .route("/exports/consent-audit.csv", get(exports::consent_audit))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
     if state.public_metrics {

@@ -174,6 +174,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PATCHBAY_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// Proxies whose `X-Forwarded-For` is believed (CIDRs, comma-separated; empty: none, the TCP
+    /// peer is the client). Rate limits and audit rows use the client address this gives.
+    #[arg(long, env = "PATCHBAY_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+
     /// Automatic Persisted Queries cache size in documents; 0 turns APQ off.
     #[arg(long, env = "PATCHBAY_APQ_CACHE_SIZE", default_value_t = 1_000)]
     pub apq_cache_size: usize,

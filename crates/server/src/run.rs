@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 
 use crate::{
     app::{AppState, HttpConfig, app, metrics_app},
+    client_ip::TrustedProxies,
     config::{Cli, Command, Profile, SeedScale, ServeArgs},
     connections::{self, ConnectionSettings},
     database::{self, Source},
@@ -167,6 +168,8 @@ pub fn http_config(args: &ServeArgs, profile: Profile) -> anyhow::Result<HttpCon
             .map(|o| o.trim().to_owned())
             .filter(|o| !o.is_empty())
             .collect(),
+        trusted_proxies: TrustedProxies::parse(&args.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("PATCHBAY_TRUSTED_PROXIES: {e}"))?,
         persisted,
         readiness_timeout: Duration::from_millis(args.readyz_timeout_ms),
         public_metrics: args

@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub(crate) mod browse;
+pub mod consent_export;
 pub(crate) mod consents;
 pub(crate) mod creator_profile;
 pub(crate) mod creators;

@@ -175,7 +175,7 @@ async fn handle(
     let client_ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| graph::ClientIp(info.0.ip()));
+        .map(|info| graph::ClientIp(state.trusted_proxies.client_ip(info.0.ip(), &headers)));
     let body = if method == Method::GET {
         PostBody::Single(Params::from_query_string(
             request.uri().query().unwrap_or(""),
