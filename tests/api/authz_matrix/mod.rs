@@ -50,6 +50,7 @@ enum Expect {
 
 use Expect::{Data, Err, Ok};
 
+mod consent;
 mod creators;
 mod moments;
 mod pages;
@@ -103,6 +104,7 @@ fn rows() -> Vec<Row> {
     rows.extend(tags::rows());
     rows.extend(moments::rows());
     rows.extend(creators::rows());
+    rows.extend(consent::rows());
     rows
 }
 
