@@ -14,7 +14,9 @@
 //! - `m20261202_000030_editorial`: page and key-moment version columns, old slugs, counted page
 //!   views, related links unique per relationship.
 //! - `m20261203_000040_consent`: the consent audit log append-only in the database, consents deleted
-//!   only with their video or creator, video revocations and their log.
+//!   only with their video or creator, video revocations and their log, the visibility generation.
+//! - `m20261203_000050_reports`: a report's target creator and reporter key (one open report per
+//!   reporter and target).
 //!
 //! Migrations are written as PostgreSQL DDL (the only database Patchbay supports): native enum types,
 //! `text[]`, `jsonb`, partial and expression indexes are stated exactly as the database stores them.
@@ -31,6 +33,7 @@ mod m20261124_000010_auth;
 mod m20261124_000020_search;
 mod m20261202_000030_editorial;
 mod m20261203_000040_consent;
+mod m20261203_000050_reports;
 
 /// Every migration of Patchbay, in order.
 #[derive(Debug)]
@@ -49,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000020_search::Migration),
             Box::new(m20261202_000030_editorial::Migration),
             Box::new(m20261203_000040_consent::Migration),
+            Box::new(m20261203_000050_reports::Migration),
         ]
     }
 }

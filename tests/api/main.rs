@@ -29,6 +29,7 @@ mod http_ops;
 mod http_protocol;
 mod rate_limits;
 mod read_graph;
+mod reports;
 mod schema;
 mod search;
 mod seed_data;

@@ -623,6 +623,7 @@ pub async fn page_report(
         report_type: Set(kind),
         target_type: Set("technique_page".into()),
         target_id: Set(page.id),
+        creator_id: Set(Some(page.creator_id)),
         ..Default::default()
     }
     .insert(db)

@@ -63,6 +63,15 @@ impl From<ServiceError> for async_graphql::Error {
                     ext.set("currentVersion", current);
                 })
             }
+            ServiceError::InvalidTransition { from, to, .. } => {
+                async_graphql::Error::new(err.to_string()).extend_with(move |_, ext| {
+                    ext.set("code", codes::BAD_USER_INPUT);
+                    ext.set("detail", "INVALID_TRANSITION");
+                    ext.set("argument", "id");
+                    ext.set("from", from);
+                    ext.set("to", to);
+                })
+            }
             ServiceError::RateLimited { retry_after_secs } => {
                 async_graphql::Error::new(err.to_string()).extend_with(move |_, ext| {
                     ext.set("code", codes::RATE_LIMITED);

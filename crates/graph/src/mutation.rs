@@ -7,6 +7,7 @@ use crate::roots::consent::ConsentMutation;
 use crate::roots::creators::CreatorsMutation;
 use crate::roots::moments::MomentsMutation;
 use crate::roots::pages::PagesMutation;
+use crate::roots::reports::ReportsMutation;
 use crate::roots::tags::TagsMutation;
 
 /// Every mutation of Patchbay.
@@ -18,5 +19,6 @@ pub struct MutationRoot(
     CreatorsMutation,
     MomentsMutation,
     PagesMutation,
+    ReportsMutation,
     TagsMutation,
 );

@@ -40,6 +40,7 @@ pub struct QueryRoot(
     SearchQuery,
     crate::roots::accounts::AccountsQuery,
     crate::roots::consent::ConsentQuery,
+    crate::roots::reports::ReportsQuery,
 );
 
 /// Entry points for creators.

@@ -54,6 +54,7 @@ mod consent;
 mod creators;
 mod moments;
 mod pages;
+mod reports;
 mod tags;
 
 /// Shorthand for the common shapes, in the order anonymous, owner, other creator, admin,
@@ -62,7 +63,7 @@ struct Row {
     name: &'static str,
     /// The document; `{actor}` is replaced by a per-viewer word, `{password}` by the cast's
     /// password, `{alpha}`, `{beta}`, `{fan}`, `{code}`, `{page}`, `{page2}`, `{betaPage}`,
-    /// `{video}`, `{moment}`, `{moment2}`, `{tag}`, `{tag2}`, `{pageVersionId}` by global IDs (see
+    /// `{video}`, `{moment}`, `{moment2}`, `{tag}`, `{tag2}`, `{pageVersionId}`, `{report}` by global IDs (see
     /// [`Cast`]), and
     /// `{pageVersion}` by the current `version` of `{page}`, read before each cell.
     query: &'static str,
@@ -105,6 +106,7 @@ fn rows() -> Vec<Row> {
     rows.extend(moments::rows());
     rows.extend(creators::rows());
     rows.extend(consent::rows());
+    rows.extend(reports::rows());
     rows
 }
 
@@ -295,7 +297,7 @@ fn account_rows() -> Vec<Row> {
 /// Everyone and everything a row needs, in a fresh database: creators Alpha (the owner's) and
 /// Beta (the other creator's); Alpha's pages `alpha-page` (tagged `matrix tag`, sourced from
 /// Alpha's public video, with a version 1) and `alpha-second`; Beta's page `beta-page`; Alpha's
-/// video with two key moments; the unused tag `second tag`.
+/// video with two key moments; the unused tag `second tag`; an open report about `alpha-page`.
 struct Cast {
     t: TestDb,
     tokens: Vec<(Actor, Option<String>)>,
@@ -348,6 +350,12 @@ async fn cast() -> Cast {
     fixtures::tag_page(&t.db, &page, &tag).await;
     let tag2 = fixtures::tag(&t.db, "second tag").await;
     let version = fixtures::page_version(&t.db, &page, 1).await;
+    let report = fixtures::page_report(
+        &t.db,
+        &page,
+        entity::sea_orm_active_enums::ReportType::Other,
+    )
+    .await;
     let tokens = vec![
         (Actor::Anonymous, None),
         (Actor::Owner, Some(t.token(&owner))),
@@ -373,6 +381,7 @@ async fn cast() -> Cast {
         ("{moment}", encode(NodeKind::KeyMoment, moment.id).0),
         ("{tag}", encode(NodeKind::Tag, tag.id).0),
         ("{tag2}", encode(NodeKind::Tag, tag2.id).0),
+        ("{report}", encode(NodeKind::ContentReport, report.id).0),
         (
             "{pageVersionId}",
             encode(NodeKind::TechniquePageVersion, version.id).0,

@@ -23,10 +23,20 @@ pub struct Model {
     pub resolved_at: Option<DateTime>,
     pub created_at: DateTime,
     pub updated_at: DateTime,
+    pub creator_id: Option<Uuid>,
+    pub reporter_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::creators::Entity",
+        from = "Column::CreatorId",
+        to = "super::creators::Column::Id",
+        on_update = "NoAction",
+        on_delete = "SetNull"
+    )]
+    Creators,
     #[sea_orm(
         belongs_to = "super::users::Entity",
         from = "Column::ReporterId",
@@ -43,6 +53,12 @@ pub enum Relation {
         on_delete = "SetNull"
     )]
     Users1,
+}
+
+impl Related<super::creators::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Creators.def()
+    }
 }
 
 impl ActiveModelBehavior for ActiveModel {}

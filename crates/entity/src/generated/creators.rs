@@ -29,6 +29,8 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::content_reports::Entity")]
+    ContentReports,
     #[sea_orm(has_many = "super::creator_follows::Entity")]
     CreatorFollows,
     #[sea_orm(has_many = "super::posts::Entity")]
@@ -41,6 +43,12 @@ pub enum Relation {
     Users,
     #[sea_orm(has_many = "super::video_consents::Entity")]
     VideoConsents,
+}
+
+impl Related<super::content_reports::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ContentReports.def()
+    }
 }
 
 impl Related<super::creator_follows::Entity> for Entity {

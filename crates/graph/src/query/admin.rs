@@ -1,8 +1,9 @@
-//! Admin-only root lists: content reports and the search, email digest and chat usage logs.
+//! Admin-only root lists: the search, email digest and chat usage logs (content reports are in
+//! `roots::reports`).
 //! Each states its right to the permission gate (`services::permissions`) before anything else.
 
 use async_graphql::Context;
-use entity::{chat_usage_logs, content_reports, email_digest_logs, search_logs};
+use entity::{chat_usage_logs, email_digest_logs, search_logs};
 use sea_orm::{EntityTrait, QueryOrder, Select};
 
 use super::browse::listing_connection;
@@ -14,8 +15,8 @@ use crate::{
         permissions::{Permission, authorize},
     },
     types::{
-        ChatUsageLog, ChatUsageLogConnection, ContentReport, ContentReportConnection,
-        EmailDigestLog, EmailDigestLogConnection, SearchLog, SearchLogConnection,
+        ChatUsageLog, ChatUsageLogConnection, EmailDigestLog, EmailDigestLogConnection, SearchLog,
+        SearchLogConnection,
     },
 };
 
@@ -44,27 +45,6 @@ pub(crate) struct AdminQuery;
 crate::pagination::object_with_connections! {
 impl AdminQuery {
     connections {
-        /// Content reports, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
-        /// else `FORBIDDEN`.
-        async fn content_reports(
-            &self,
-            ctx: &Context<'_>,
-            args: RawPageArgs,
-        ) -> async_graphql::Result<ContentReportConnection> {
-            let select = content_reports::Entity::find()
-                .order_by_desc(content_reports::Column::CreatedAt)
-                .order_by_asc(content_reports::Column::Id);
-            admin_list(
-                ctx,
-                Permission::ReadContentReports,
-                args,
-                select,
-                ContentReport,
-            )
-            .await
-            .map(ContentReportConnection)
-        }
-
         /// Logged searches, newest first. Admins only: signed out gets `UNAUTHENTICATED`, anyone
         /// else `FORBIDDEN`.
         async fn search_logs(

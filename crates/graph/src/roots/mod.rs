@@ -5,4 +5,5 @@ pub(crate) mod consent;
 pub(crate) mod creators;
 pub(crate) mod moments;
 pub(crate) mod pages;
+pub(crate) mod reports;
 pub(crate) mod tags;

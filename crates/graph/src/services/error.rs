@@ -51,6 +51,16 @@ pub enum ServiceError {
         /// The object's current version.
         current: i32,
     },
+    /// A workflow step that the object's current state does not allow (a report resolved twice).
+    #[error("a {kind} that is {from} cannot be {to}")]
+    InvalidTransition {
+        /// What moves, e.g. `report`.
+        kind: &'static str,
+        /// Its current state.
+        from: &'static str,
+        /// The state the step would give it (past participle: `acknowledged`).
+        to: &'static str,
+    },
     /// Too many attempts.
     #[error("too many attempts, try again in {retry_after_secs} s")]
     RateLimited {
@@ -131,6 +141,9 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
 pub const SERVER_UNIQUE_CONSTRAINTS: &[&str] = &[
     "technique_page_versions_number_key",
     "consent_audit_logs_version_key",
+    // Inserted with ON CONFLICT DO NOTHING: a second open report of a reporter on a target
+    // returns the first (`services::reports`).
+    "content_reports_open_per_reporter",
 ];
 
 /// The field a unique constraint guards, if the constraint is in [`UNIQUE_CONSTRAINTS`].

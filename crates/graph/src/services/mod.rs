@@ -27,6 +27,7 @@ pub(crate) mod page_versions;
 pub(crate) mod page_views;
 pub(crate) mod permissions;
 pub mod rate_limit;
+pub(crate) mod reports;
 pub(crate) mod search;
 pub mod search_log;
 pub(crate) mod shorts;

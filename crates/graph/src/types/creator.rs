@@ -249,6 +249,17 @@ impl Creator {
         }
     }
     connections {
+        /// The creator's users and admins: reports about the creator's content, newest first,
+        /// read-only and without who filed them. Others get `FORBIDDEN`.
+        async fn content_reports(&self, ctx: &Context<'_>, args: RawPageArgs) -> async_graphql::Result<super::ContentReportConnection> {
+            let viewer = ctx.data::<crate::context::Viewer>()?;
+            let listing = crate::services::reports::of_creator(viewer, self.0.id)?;
+            crate::query::listing_connection(ctx, args.validate()?, listing, super::ContentReport)
+                .await
+                .map(super::ContentReportConnection)
+        }
+    }
+    connections {
         /// The creator's posts the viewer may see (drafts only for its users and admins), newest first.
         async fn posts(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<PostConnection> {
             let l = read(ctx)?;

@@ -6,8 +6,10 @@ use entity::{chat_usage_logs, content_reports, email_digest_logs, search_logs};
 
 use super::{Node, ReportStatus, ReportType, User, node::load_node, read, utc};
 use crate::{
+    context::Viewer,
     ids::{self, NodeKind},
     loaders::one,
+    services::permissions::{Permission, authorize},
 };
 
 crate::connection_type!(
@@ -85,6 +87,29 @@ impl ContentReport {
     /// What the reporter wrote.
     async fn description(&self) -> &str {
         &self.0.description
+    }
+
+    /// Admins only (null for everyone else, creators reading reports about their content
+    /// included): who filed the report (null when anonymous).
+    async fn reporter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.reporter_id else {
+            return Ok(None);
+        };
+        if authorize(ctx.data::<Viewer>()?, Permission::ReadContentReports).is_err() {
+            return Ok(None);
+        }
+        Ok(one(read(ctx)?.user_by_id(), id).await?.map(User::of))
+    }
+
+    /// The admin who resolved or dismissed the report (admins only; null otherwise).
+    async fn resolved_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.resolved_by else {
+            return Ok(None);
+        };
+        if authorize(ctx.data::<Viewer>()?, Permission::ReadContentReports).is_err() {
+            return Ok(None);
+        }
+        Ok(one(read(ctx)?.user_by_id(), id).await?.map(User::of))
     }
 
     /// Notes by the admins.
