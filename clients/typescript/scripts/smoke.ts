@@ -8,6 +8,15 @@ import {
   FollowDocument,
   LoginDocument,
   PopularSearchesDocument,
+  AcknowledgeReportDocument,
+  ConsentAtDocument,
+  DismissReportDocument,
+  ModerationQueueDocument,
+  ReopenReportDocument,
+  ReportContentDocument,
+  ResolveReportDocument,
+  SetVideoConsentDocument,
+  VideoConsentDocument,
   RecordTechniquePageViewDocument,
   ReorderKeyMomentsDocument,
   RestoreTechniquePageVersionDocument,
@@ -185,6 +194,42 @@ assert.deepEqual(
   'reorder: the new order, numbered from 0',
 );
 
+// Consent: the admin changes a flag and back; each change is audited, consentAt replays them.
+const consentBefore = await editor.request(VideoConsentDocument, { id: videoId, first: 5 });
+const training = consentBefore.sourceVideo?.consent?.trainingUsage ?? false;
+const flipped = await editor.request(SetVideoConsentDocument, { videoId, input: { trainingUsage: !training } });
+assert.equal(flipped.setVideoConsent.consent.trainingUsage, !training, 'consent: changed');
+const audited = await editor.request(VideoConsentDocument, { id: videoId, first: 5 });
+const latest = audited.sourceVideo?.consent?.history.edges[0]?.node;
+assert.equal(latest?.fieldName, 'TRAINING_USAGE', 'consent: the change is audited');
+assert.equal(latest?.newValue, !training, 'consent: with its new value');
+const replayed = await editor.request(ConsentAtDocument, { videoId, at: new Date().toISOString() });
+assert.equal(replayed.consentAt?.trainingUsage, !training, 'consentAt: the value now');
+await editor.request(SetVideoConsentDocument, { videoId, input: { trainingUsage: training } });
+
+// Reports: a reader reports the page; the admin acknowledges, resolves, reopens and dismisses.
+const reported = await signedIn.request(ReportContentDocument, {
+  input: { targetId: editing.id, reportType: 'INACCURACY', description: 'The smoke run thinks this is wrong.' },
+});
+assert.equal(reported.reportContent.report.status, 'OPEN', 'report: open');
+const reportedAgain = await signedIn.request(ReportContentDocument, {
+  input: { targetId: editing.id, reportType: 'INACCURACY', description: 'Still wrong.' },
+});
+assert.equal(reportedAgain.reportContent.report.id, reported.reportContent.report.id, 'report: no duplicate');
+const queue = await editor.request(ModerationQueueDocument, { filter: { status: 'OPEN' }, first: 100 });
+assert.ok(queue.contentReportCounts.open >= 1, 'moderation: counted');
+assert.ok(queue.contentReports.edges.some((e) => e.node.id === reported.reportContent.report.id), 'moderation: queued');
+const reportId = reported.reportContent.report.id;
+assert.equal((await editor.request(AcknowledgeReportDocument, { id: reportId })).acknowledgeReport.report.status, 'ACKNOWLEDGED');
+assert.equal((await editor.request(ResolveReportDocument, { id: reportId, notes: 'checked' })).resolveReport.report.status, 'RESOLVED');
+await assert.rejects(
+  editor.request(ResolveReportDocument, { id: reportId }),
+  (e: unknown) => e instanceof ClientError && e.response.errors?.[0]?.extensions?.detail === 'INVALID_TRANSITION',
+  'moderation: a resolved report is not resolved again',
+);
+assert.equal((await editor.request(ReopenReportDocument, { id: reportId })).reopenReport.report.status, 'OPEN');
+assert.equal((await editor.request(DismissReportDocument, { id: reportId, notes: 'fine' })).dismissReport.report.status, 'DISMISSED');
+
 // Persisted documents: an operation of the generated manifest by its id alone, as the
 // GraphQL-over-HTTP spec's `documentId` (POST) and Relay's `doc_id` (GET). A server run with
 // `--trusted-documents` knows it already; one with APQ learns it from the id sent with the text.
@@ -214,4 +259,4 @@ const query = new URLSearchParams({ doc_id: hash, variables: JSON.stringify(vari
 const viaGet = await (await fetch(`${endpoint}?${query}`, { headers: { accept: 'application/graphql-response+json' } })).json();
 assert.equal(viaGet.data?.creators.edges[0].node.id, creators[0].id, `doc_id over GET: ${JSON.stringify(viaGet)}`);
 
-console.log('TypeScript client: 20 operations and a persisted document answered as expected');
+console.log('TypeScript client: 29 operations and a persisted document answered as expected');
