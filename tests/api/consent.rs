@@ -243,24 +243,34 @@ async fn the_audit_log_is_append_only_in_the_database() {
     );
 }
 
-/// What the public sees of `video`: it by id, its moments, its page as a source, a search hit.
-async fn public_view(t: &TestDb, schema: &graph::AppSchema, video: &source_videos::Model) -> Value {
+/// What the public sees of `video`: it by id and as a node, its key moments and transcript
+/// segments as nodes (`hanging`), its page's sources, a search hit.
+async fn public_view(
+    t: &TestDb,
+    schema: &graph::AppSchema,
+    video: &source_videos::Model,
+    hanging: &[String],
+) -> Value {
     let r = t
         .execute_on(
             schema,
             graph::Viewer::Anonymous,
-            "query($id: ID!) { sourceVideo(id: $id) { id keyMoments { totalCount } transcript { totalCount } } \
+            "query($id: ID!, $hanging: [ID!]!) { sourceVideo(id: $id) { id } \
              techniquePage(slug: \"alpha-page\") { sourceVideos { id } } \
              search(query: \"zanzibar\", types: [KEY_MOMENT, TRANSCRIPT]) { totalCount } \
-             node(id: $id) { id } }",
-            json!({ "id": vid(video) }),
+             node(id: $id) { id } nodes(ids: $hanging) { id } }",
+            json!({ "id": vid(video), "hanging": hanging }),
         )
         .await;
     assert!(r["errors"].is_null(), "{r}");
     let d = &r["data"];
+    let node = !d["node"].is_null();
+    let hanging_shown = d["nodes"].as_array().unwrap().iter().all(|n| !n.is_null());
+    let hanging_hidden = d["nodes"].as_array().unwrap().iter().all(Value::is_null);
+    assert!(hanging_shown || hanging_hidden, "{r}");
     json!({
-        "video": !d["sourceVideo"].is_null(),
-        "node": !d["node"].is_null(),
+        "video": !d["sourceVideo"].is_null() && hanging_shown == node,
+        "node": node,
         "source": d["techniquePage"]["sourceVideos"].as_array().map_or(0, Vec::len),
         "search": d["search"]["totalCount"],
     })
@@ -278,8 +288,18 @@ async fn visibility_follows_consent_at_once_on_every_path() {
         .slug("alpha-page")
         .await;
     fixtures::page_source(&t.db, &page, &video).await;
-    fixtures::key_moment(&t.db, &video, "Zanzibar chords").await;
-    fixtures::segment(&t.db, &video, "zanzibar words").await;
+    let moment = fixtures::key_moment(&t.db, &video, "Zanzibar chords").await;
+    let segment = fixtures::segment(&t.db, &video, "zanzibar words").await;
+    let highlight = fixtures::highlight(&t.db, &moment).await;
+    let short = fixtures::short(&t.db, &highlight, "k1")
+        .share_token("consent-share")
+        .await;
+    // The video's moment and transcript go and come with it (highlights and shorts are its
+    // curators' anyway; a short's share link is checked below).
+    let hanging = [
+        encode(NodeKind::KeyMoment, moment.id).0,
+        encode(NodeKind::TranscriptSegment, segment.id).0,
+    ];
     let schema = t.logging_schema();
     let set = |input: Value| {
         let (t, token, vars) = (&t, &token, json!({ "video": vid(&video), "input": input }));
@@ -293,18 +313,32 @@ async fn visibility_follows_consent_at_once_on_every_path() {
     let hidden = json!({ "video": false, "node": false, "source": 0, "search": 0 });
 
     // No consent row: shown, not in the knowledge base.
-    assert_eq!(public_view(&t, &schema.0, &video).await, shown_not_kb);
+    assert_eq!(
+        public_view(&t, &schema.0, &video, &hanging).await,
+        shown_not_kb
+    );
     set(json!({ "kbInclusion": true })).await;
-    assert_eq!(public_view(&t, &schema.0, &video).await, all);
-    // Hidden on the next request, the search cache included.
+    assert_eq!(public_view(&t, &schema.0, &video, &hanging).await, all);
+    // Hidden on the next request, the search cache included; a share link shows nothing.
+    let shared = "{ generatedShort(shareToken: \"consent-share\") { id } }";
+    let by_link = t.execute(shared).await;
+    assert!(!by_link["data"]["generatedShort"].is_null(), "{by_link}");
     set(json!({ "publicDisplay": false })).await;
-    assert_eq!(public_view(&t, &schema.0, &video).await, hidden);
+    assert_eq!(public_view(&t, &schema.0, &video, &hanging).await, hidden);
+    assert_eq!(
+        t.execute(shared).await["data"]["generatedShort"],
+        Value::Null
+    );
+    let _ = short;
     set(json!({ "publicDisplay": true })).await;
-    assert_eq!(public_view(&t, &schema.0, &video).await, all);
+    assert_eq!(public_view(&t, &schema.0, &video, &hanging).await, all);
     set(json!({ "kbInclusion": false })).await;
-    assert_eq!(public_view(&t, &schema.0, &video).await, shown_not_kb);
+    assert_eq!(
+        public_view(&t, &schema.0, &video, &hanging).await,
+        shown_not_kb
+    );
     set(json!({ "kbInclusion": true })).await;
-    assert_eq!(public_view(&t, &schema.0, &video).await, all);
+    assert_eq!(public_view(&t, &schema.0, &video, &hanging).await, all);
 
     // Revoked: hidden from the public, still there for its curators; only an admin restores it.
     let run = fixtures::pipeline_run(&t.db, &video).await;
@@ -332,7 +366,7 @@ async fn visibility_follows_consent_at_once_on_every_path() {
         resp["data"]["revokeVideo"]["sourceVideo"]["processingStatus"], "REVOKED",
         "{resp}"
     );
-    assert_eq!(public_view(&t, &schema.0, &video).await, hidden);
+    assert_eq!(public_view(&t, &schema.0, &video, &hanging).await, hidden);
     let run = pipeline_runs::Entity::find_by_id(run.id)
         .one(&t.db)
         .await
@@ -359,7 +393,7 @@ async fn visibility_follows_consent_at_once_on_every_path() {
         resp["data"]["restoreVideo"]["sourceVideo"]["processingStatus"], "COMPLETE",
         "{resp}"
     );
-    assert_eq!(public_view(&t, &schema.0, &video).await, all);
+    assert_eq!(public_view(&t, &schema.0, &video, &hanging).await, all);
     let log: Vec<(bool, String)> = video_revocations::Entity::find()
         .order_by_asc(video_revocations::Column::CreatedAt)
         .all(&t.db)

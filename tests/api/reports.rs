@@ -314,6 +314,59 @@ async fn a_resolution_applies_its_fix_in_the_same_transaction() {
         .unwrap()
         .unwrap();
     assert!(!post.is_published);
+
+    // Rejecting a reported moment, revoking a reported short's share link.
+    let other = fixtures::key_moment(&t.db, &video_of(t, &w.moment).await, "Other").await;
+    let other_id = encode(NodeKind::KeyMoment, other.id).0;
+    let filed = t.execute_with(REPORT, input(&other_id, "wrong")).await;
+    let resp = t
+        .execute_as(
+            Some(&admin),
+            resolve,
+            json!({ "id": filed["data"]["reportContent"]["report"]["id"], "action": "REJECT_KEY_MOMENT" }),
+        )
+        .await;
+    assert!(resp["errors"].is_null(), "{resp}");
+    let stored = key_moments::Entity::find_by_id(other.id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.review_status, "rejected");
+
+    let highlight = fixtures::highlight(&t.db, &w.moment).await;
+    let short = fixtures::short(&t.db, &highlight, "k9")
+        .share_token("report-share")
+        .await;
+    // A short is its creator's material: the owner reports it (the public cannot see it by id).
+    let owner = curator(t, "owner@r.test", &w.alpha).await;
+    let short_id = encode(NodeKind::GeneratedShort, short.id).0;
+    let filed = t
+        .execute_as(Some(&owner), REPORT, input(&short_id, "leaked"))
+        .await;
+    assert!(filed["errors"].is_null(), "{filed}");
+    let resp = t
+        .execute_as(
+            Some(&admin),
+            resolve,
+            json!({ "id": filed["data"]["reportContent"]["report"]["id"], "action": "REVOKE_SHARE_LINK" }),
+        )
+        .await;
+    assert!(resp["errors"].is_null(), "{resp}");
+    let stored = entity::generated_shorts::Entity::find_by_id(short.id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.share_token, None);
+}
+
+async fn video_of(t: &TestDb, moment: &key_moments::Model) -> entity::source_videos::Model {
+    entity::source_videos::Entity::find_by_id(moment.source_video_id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
