@@ -394,6 +394,25 @@ async fn visibility_follows_consent_at_once_on_every_path() {
         "{resp}"
     );
     assert_eq!(public_view(&t, &schema.0, &video, &hanging).await, all);
+    // The log reads back newest first, for curators only.
+    let read = "query($id: ID!) { sourceVideo(id: $id) { revocations { revoked reason previousStatus changedBy { displayName } } } }";
+    let resp = t
+        .execute_as(Some(&token), read, json!({ "id": vid(&video) }))
+        .await;
+    assert_eq!(
+        resp["data"]["sourceVideo"]["revocations"],
+        json!([
+            { "revoked": false, "reason": "Cleared", "previousStatus": "REVOKED", "changedBy": { "displayName": "admin" } },
+            { "revoked": true, "reason": "Takedown request", "previousStatus": "COMPLETE", "changedBy": { "displayName": "c" } },
+        ]),
+        "{resp}"
+    );
+    let resp = t.execute_as(None, read, json!({ "id": vid(&video) })).await;
+    assert_eq!(
+        resp["data"]["sourceVideo"]["revocations"],
+        json!([]),
+        "{resp}"
+    );
     let log: Vec<(bool, String)> = video_revocations::Entity::find()
         .order_by_asc(video_revocations::Column::CreatedAt)
         .all(&t.db)

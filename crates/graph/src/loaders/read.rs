@@ -14,6 +14,7 @@ use entity::{
     generated_shorts, highlight_candidates, invite_codes, key_moments, pipeline_events,
     pipeline_runs, post_attachments, posts, related_technique_links, search_logs, source_videos,
     tags, technique_page_versions, technique_pages, transcript_segments, users, video_consents,
+    video_revocations,
 };
 use std::{
     sync::{Arc, OnceLock},
@@ -166,6 +167,8 @@ read_relations! {
     consent_by_id: Rows<video_consents::Model>,
     /// The consent of a video (curators only).
     video_consent: Rows<video_consents::Model>,
+    /// A video's revocations and restorations, newest first (curators only).
+    video_revocations: Rows<video_revocations::Model>,
     /// Consent audit entries (curators only) by id.
     audit_by_id: Rows<consent_audit_logs::Model>,
     /// A window of a consent's audit log, newest version first.
@@ -372,6 +375,13 @@ impl ReadSql {
             pred: None,
             order: "r.id",
         };
+        let video_revocations = Rel {
+            cols: columns::<video_revocations::Entity>("vr"),
+            from: "video_revocations vr JOIN source_videos v ON v.id = vr.source_video_id",
+            key: "vr.source_video_id",
+            pred: curate_v,
+            order: "vr.created_at DESC, vr.id",
+        };
         let page = "pb_page.id";
         // After the slug and the four switches.
         let mut detail = Slot::new(shape, 6);
@@ -527,6 +537,7 @@ impl ReadSql {
             video_consent: sql(s, |s| {
                 keyed("c", "source_video_id", "video_consents c", curate_c, s)
             }),
+            video_revocations: sql(s, |s| video_revocations.batched(s)),
             audit_by_id: sql(s, |s| keyed("a", "id", audit_from, curate_c, s)),
             consent_audit: sql(s, |s| {
                 window(

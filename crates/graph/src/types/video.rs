@@ -146,6 +146,16 @@ impl SourceVideo {
                 .await?
                 .map(VideoConsent))
         }
+
+        /// Every revocation and restoration of the video, newest first: who, why, from where
+        /// (empty unless the viewer curates the creator).
+        async fn revocations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VideoRevocation>> {
+            Ok(crate::loaders::list(read(ctx)?.video_revocations(), self.0.id)
+                .await?
+                .into_iter()
+                .map(VideoRevocation)
+                .collect())
+        }
     }
     connections {
         /// Pipeline runs over the video, newest first (empty unless the viewer curates the creator).
@@ -305,5 +315,45 @@ impl KeyMoment {
         Ok(one(read(ctx)?.moment_highlight(), self.0.id)
             .await?
             .map(HighlightCandidate))
+    }
+}
+
+/// One revocation (or restoration) of a video, as `revokeVideo` / `restoreVideo` logged it.
+pub(crate) struct VideoRevocation(pub(crate) entity::video_revocations::Model);
+
+/// One revocation (or restoration) of a video, as `revokeVideo` / `restoreVideo` logged it.
+#[Object]
+impl VideoRevocation {
+    /// True for a revocation, false for a restoration.
+    async fn revoked(&self) -> bool {
+        self.0.revoked
+    }
+
+    /// Why, as given.
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+
+    /// The video's processing status before the change.
+    async fn previous_status(&self) -> ProcessingStatus {
+        self.0.previous_status.into()
+    }
+
+    /// Who made the change (null for a deleted user).
+    async fn changed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::User>> {
+        let Some(id) = self.0.changed_by else {
+            return Ok(None);
+        };
+        Ok(one(read(ctx)?.user_by_id(), id).await?.map(super::User::of))
+    }
+
+    /// The client address the change came from.
+    async fn ip_address(&self) -> Option<&str> {
+        self.0.ip_address.as_deref()
+    }
+
+    /// When it happened.
+    async fn created_at(&self) -> DateTime<Utc> {
+        utc(self.0.created_at)
     }
 }
