@@ -101,7 +101,7 @@ impl FlagChange {
 }
 
 /// Reads and locks the video (`FOR NO KEY UPDATE`) with whether `viewer` may see it; `NotFound`
-/// if there is none. The caller asks the gate with [`authorize_on`].
+/// if there is none.
 async fn lock_video(
     txn: &DatabaseTransaction,
     viewer: &Viewer,
@@ -123,6 +123,24 @@ async fn lock_video(
     let video = source_videos::Model::from_query_result(&row, "")?;
     let visible: bool = row.try_get("", "visible")?;
     Ok((video, visible))
+}
+
+/// [`lock_video`], then the gate: the video's curators, `NotFound` for a video the viewer may not
+/// see. Returns the video and the curator's id.
+async fn lock_curated_video(
+    txn: &DatabaseTransaction,
+    viewer: &Viewer,
+    video_id: Uuid,
+) -> ServiceResult<(source_videos::Model, Uuid)> {
+    let (video, visible) = lock_video(txn, viewer, video_id).await?;
+    let me = authorize_on(
+        viewer,
+        Permission::Curate(video.creator_id),
+        visible,
+        "source video",
+    )?
+    .id;
+    Ok((video, me))
 }
 
 /// The video's consent row, locked `FOR UPDATE`, created with [`DEFAULTS`] first if it has none;
@@ -173,14 +191,7 @@ pub(crate) async fn set_consent(
     tx::transaction(db, |txn| {
         let viewer = viewer.clone();
         Box::pin(async move {
-            let (video, visible) = lock_video(txn, &viewer, video_id).await?;
-            let me = authorize_on(
-                &viewer,
-                Permission::Curate(video.creator_id),
-                visible,
-                "source video",
-            )?
-            .id;
+            let (video, me) = lock_curated_video(txn, &viewer, video_id).await?;
             let (consent, created) = lock_consent(txn, &video).await?;
             let before = Flags::of(&consent);
             let mut after = before;
@@ -250,14 +261,7 @@ pub(crate) async fn revoke(
     tx::transaction(db, |txn| {
         let (viewer, why) = (viewer.clone(), why.clone());
         Box::pin(async move {
-            let (video, visible) = lock_video(txn, &viewer, video_id).await?;
-            let me = authorize_on(
-                &viewer,
-                Permission::Curate(video.creator_id),
-                visible,
-                "source video",
-            )?
-            .id;
+            let (video, me) = lock_curated_video(txn, &viewer, video_id).await?;
             if video.processing_status == ProcessingStatus::Revoked {
                 return Ok(video);
             }

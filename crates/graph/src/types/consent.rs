@@ -21,6 +21,27 @@ crate::connection_type!(
 /// What a creator allows to be done with one video.
 pub(crate) struct VideoConsent(pub(crate) video_consents::Model);
 
+impl VideoConsent {
+    /// The consent's audit entries, newest version first (`history`, `auditLog`).
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        args: crate::pagination::PageArgs,
+    ) -> async_graphql::Result<ConsentAuditLogConnection> {
+        let l = read(ctx)?;
+        nested_connection(
+            ctx,
+            args,
+            self.0.id,
+            l.consent_audit_counts(),
+            l.consent_audit(),
+            ConsentAuditLog,
+        )
+        .await
+        .map(ConsentAuditLogConnection)
+    }
+}
+
 crate::pagination::object_with_connections! {
 /// What a creator allows to be done with one video.
 impl VideoConsent {
@@ -74,33 +95,13 @@ impl VideoConsent {
         /// Every change to this consent, newest version first: which flag, old and new value,
         /// who, from which address, when.
         async fn history(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<ConsentAuditLogConnection> {
-            let l = read(ctx)?;
-            nested_connection(
-                ctx,
-                args,
-                self.0.id,
-                l.consent_audit_counts(),
-                l.consent_audit(),
-                ConsentAuditLog,
-            )
-            .await
-            .map(ConsentAuditLogConnection)
+            self.changes(ctx, args).await
         }
 
         /// Every change to this consent, newest version first (the same list as `history`).
         #[graphql(deprecation = "Use `history`.")]
         async fn audit_log(&self, ctx: &Context<'_>, args: PageArgs) -> async_graphql::Result<ConsentAuditLogConnection> {
-            let l = read(ctx)?;
-            nested_connection(
-                ctx,
-                args,
-                self.0.id,
-                l.consent_audit_counts(),
-                l.consent_audit(),
-                ConsentAuditLog,
-            )
-            .await
-            .map(ConsentAuditLogConnection)
+            self.changes(ctx, args).await
         }
     }
 }
