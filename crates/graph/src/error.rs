@@ -63,13 +63,16 @@ impl From<ServiceError> for async_graphql::Error {
                     ext.set("currentVersion", current);
                 })
             }
-            ServiceError::InvalidTransition { from, to, .. } => {
+            ServiceError::InvalidTransition {
+                ref from, ref to, ..
+            } => {
+                let (from, to) = (from.clone(), to.clone());
                 async_graphql::Error::new(err.to_string()).extend_with(move |_, ext| {
                     ext.set("code", codes::BAD_USER_INPUT);
                     ext.set("detail", "INVALID_TRANSITION");
                     ext.set("argument", "id");
-                    ext.set("from", from);
-                    ext.set("to", to);
+                    ext.set("from", from.as_str());
+                    ext.set("to", to.as_str());
                 })
             }
             ServiceError::RateLimited { retry_after_secs } => {

@@ -15,8 +15,9 @@ use entity::{
     source_videos, video_consents,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, Statement, Value,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    Statement, Value,
     sea_query::{Expr, JoinType},
 };
 use uuid::Uuid;
@@ -339,23 +340,13 @@ async fn log_revocation(
             video.id.into(),
             revoked.into(),
             why.into(),
-            status_text(video.processing_status).into(),
+            video.processing_status.to_value().value.into_owned().into(),
             by.into(),
             ip.map(|ClientIp(ip)| ip.to_canonical().to_string()).into(),
         ],
     ))
     .await?;
     Ok(())
-}
-
-fn status_text(status: ProcessingStatus) -> &'static str {
-    match status {
-        ProcessingStatus::Queued => "queued",
-        ProcessingStatus::InProgress => "in_progress",
-        ProcessingStatus::Complete => "complete",
-        ProcessingStatus::Errored => "errored",
-        ProcessingStatus::Revoked => "revoked",
-    }
 }
 
 async fn set_status(

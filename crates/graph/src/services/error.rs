@@ -56,10 +56,10 @@ pub enum ServiceError {
     InvalidTransition {
         /// What moves, e.g. `report`.
         kind: &'static str,
-        /// Its current state.
-        from: &'static str,
-        /// The state the step would give it (past participle: `acknowledged`).
-        to: &'static str,
+        /// Its current state, as stored (`open`).
+        from: String,
+        /// The state the step would give it, as stored (`acknowledged`).
+        to: String,
     },
     /// Too many attempts.
     #[error("too many attempts, try again in {retry_after_secs} s")]

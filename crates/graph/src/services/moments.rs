@@ -13,8 +13,8 @@ use entity::{
     source_videos,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, Set, Statement, Value,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend,
+    EntityTrait, FromQueryResult, QueryFilter, Set, Statement, Value,
 };
 use uuid::Uuid;
 
@@ -193,21 +193,13 @@ pub(crate) async fn set_chapter_status(
                 &ids,
                 "chapter_status",
                 "$2::chapter_status",
-                Value::from(status_text(status)),
+                Value::from(status.to_value().value.into_owned()),
                 &order,
             )
             .await
         })
     })
     .await
-}
-
-fn status_text(status: ChapterStatus) -> &'static str {
-    match status {
-        ChapterStatus::Draft => "draft",
-        ChapterStatus::Approved => "approved",
-        ChapterStatus::Hidden => "hidden",
-    }
 }
 
 /// The changes of `update`; `None` leaves a field as it is (`topic_category: Some(None)` clears

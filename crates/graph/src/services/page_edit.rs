@@ -237,10 +237,7 @@ pub(crate) fn snapshot(page: &technique_pages::Model) -> Value {
 }
 
 /// Reads and locks the page (`FOR NO KEY UPDATE`), or `NotFound`.
-pub(crate) async fn lock_page(
-    txn: &DatabaseTransaction,
-    id: Uuid,
-) -> ServiceResult<technique_pages::Model> {
+async fn lock_page(txn: &DatabaseTransaction, id: Uuid) -> ServiceResult<technique_pages::Model> {
     let row = txn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -250,6 +247,19 @@ pub(crate) async fn lock_page(
         .await?
         .ok_or(ServiceError::NotFound("technique page"))?;
     Ok(technique_pages::Model::from_query_result(&row, "")?)
+}
+
+/// [`lock_page`], then the gate: the page's creator's curators and admins
+/// (`Permission::Curate`). Returns the page and the curator's id. Every change of a page or of
+/// its relations starts here, so concurrent changes of one page apply one after the other.
+pub(crate) async fn lock_curated_page(
+    txn: &DatabaseTransaction,
+    viewer: &Viewer,
+    id: Uuid,
+) -> ServiceResult<(technique_pages::Model, Uuid)> {
+    let page = lock_page(txn, id).await?;
+    let me = authorize(viewer, Permission::Curate(page.creator_id))?.id;
+    Ok((page, me))
 }
 
 #[derive(FromQueryResult)]
@@ -381,8 +391,7 @@ pub(crate) async fn edit_page(
     tx::transaction(db, |txn| {
         let (viewer, edit) = (viewer.clone(), edit.clone());
         Box::pin(async move {
-            let page = lock_page(txn, page_id).await?;
-            let me = authorize(&viewer, Permission::Curate(page.creator_id))?;
+            let (page, me) = lock_curated_page(txn, &viewer, page_id).await?;
             if page.version != expected_version {
                 return Err(ServiceError::StaleVersion {
                     field: "expectedVersion",
@@ -425,7 +434,7 @@ pub(crate) async fn edit_page(
                 PageSnapshot {
                     technique_page_id: page.id,
                     content_snapshot: snapshot(&next),
-                    pipeline_metadata: Some(origin.metadata(me.id)),
+                    pipeline_metadata: Some(origin.metadata(me)),
                 },
             )
             .await?;

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::services::{
     error::{ServiceError, ServiceResult},
-    page_edit::lock_page,
+    page_edit::lock_curated_page,
     permissions::{Permission, Viewer, authorize},
     tx,
     visibility::{Alias, Rule, Scope},
@@ -108,8 +108,7 @@ pub(crate) async fn link(
     tx::transaction(db, |txn| {
         let (viewer, link, label) = (viewer.clone(), link.clone(), label.clone());
         Box::pin(async move {
-            let source = lock_page(txn, link.source_id).await?;
-            authorize(&viewer, Permission::Curate(source.creator_id))?;
+            let (source, _) = lock_curated_page(txn, &viewer, link.source_id).await?;
             technique_pages::Entity::find_by_id(link.target_id)
                 .one(txn)
                 .await?
@@ -163,8 +162,7 @@ pub(crate) async fn unlink(
     tx::transaction(db, |txn| {
         let viewer = viewer.clone();
         Box::pin(async move {
-            let source = lock_page(txn, source_id).await?;
-            authorize(&viewer, Permission::Curate(source.creator_id))?;
+            let (source, _) = lock_curated_page(txn, &viewer, source_id).await?;
             let mut delete = related_technique_links::Entity::delete_many()
                 .filter(related_technique_links::Column::SourcePageId.eq(source_id))
                 .filter(related_technique_links::Column::TargetPageId.eq(target_id));
@@ -211,8 +209,7 @@ pub(crate) async fn attach_source(
     tx::transaction(db, |txn| {
         let viewer = viewer.clone();
         Box::pin(async move {
-            let page = lock_page(txn, page_id).await?;
-            authorize(&viewer, Permission::Curate(page.creator_id))?;
+            let (page, _) = lock_curated_page(txn, &viewer, page_id).await?;
             let video = curated_video(txn, &viewer, video_id).await?;
             txn.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -238,8 +235,7 @@ pub(crate) async fn detach_source(
     tx::transaction(db, |txn| {
         let viewer = viewer.clone();
         Box::pin(async move {
-            let page = lock_page(txn, page_id).await?;
-            authorize(&viewer, Permission::Curate(page.creator_id))?;
+            let (page, _) = lock_curated_page(txn, &viewer, page_id).await?;
             txn.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "DELETE FROM technique_page_videos \

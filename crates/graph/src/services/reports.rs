@@ -8,8 +8,8 @@ use entity::{
     sea_orm_active_enums::{ReportStatus, ReportType},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
 };
 use uuid::Uuid;
 
@@ -191,7 +191,7 @@ pub(crate) async fn file(
                  WHERE status IN ('open', 'acknowledged') AND reporter_key IS NOT NULL DO NOTHING",
                 [
                     Uuid::new_v4().into(),
-                    type_text(report.report_type).into(),
+                    report.report_type.to_value().value.into_owned().into(),
                     report.kind.as_str().into(),
                     report.target_id.into(),
                     reporter.into(),
@@ -215,24 +215,6 @@ pub(crate) async fn file(
         })
     })
     .await
-}
-
-fn type_text(kind: ReportType) -> &'static str {
-    match kind {
-        ReportType::Inaccuracy => "inaccuracy",
-        ReportType::MissingInfo => "missing_info",
-        ReportType::Offensive => "offensive",
-        ReportType::Other => "other",
-    }
-}
-
-fn status_text(status: ReportStatus) -> &'static str {
-    match status {
-        ReportStatus::Open => "open",
-        ReportStatus::Acknowledged => "acknowledged",
-        ReportStatus::Resolved => "resolved",
-        ReportStatus::Dismissed => "dismissed",
-    }
 }
 
 /// A fix a resolution applies to the reported content, in the same transaction.
@@ -349,8 +331,8 @@ pub(crate) async fn moderate(
                 .to(report.status)
                 .ok_or(ServiceError::InvalidTransition {
                     kind: "report",
-                    from: status_text(report.status),
-                    to: status_text(step.target()),
+                    from: report.status.to_value().value.into_owned(),
+                    to: step.target().to_value().value.into_owned(),
                 })?;
             if let Step::Resolve { fix: Some(fix), .. } = step {
                 let kind = TargetKind::parse(&report.target_type);

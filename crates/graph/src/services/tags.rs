@@ -141,8 +141,7 @@ pub(crate) async fn change_page_tags(
         let (viewer, names) = (viewer.clone(), names.clone());
         Box::pin(async move {
             // Locked so that concurrent changes of one page's tags apply one after the other.
-            let page = page_edit::lock_page(txn, page_id).await?;
-            authorize(&viewer, Permission::Curate(page.creator_id))?;
+            let (page, _) = page_edit::lock_curated_page(txn, &viewer, page_id).await?;
             match change {
                 PageTagChange::Remove => {
                     txn.execute_raw(Statement::from_sql_and_values(
