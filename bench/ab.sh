@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `bench/ab.sh BEFORE_BIN AFTER_BIN [ROUNDS]`: an A/B of two release binaries of patchbay in one
 # session on one machine, alternating before/after ROUNDS times (default 3) over the same bench data
-# (seeded once, by BEFORE_BIN, when missing), each run as `just bench` drives it (every shape,
-# then search with the cache off). Writes bench/results/ab/<label>-<round>.json and prints the
+# (seeded once per binary, by that binary, when missing: the seed is deterministic, and a binary
+# refuses a database migrated past its own migrations), each run as `just bench` drives it (every
+# shape, then search with the cache off). Writes bench/results/ab/<label>-<round>.json and prints the
 # median of each figure per shape and binary, with after/before ratios (tools: wrk, python3).
 # Absolute figures drift between hosts; only the ratios within one run of this script compare.
 set -euo pipefail
@@ -17,29 +18,33 @@ mkdir -p "$OUT"
 command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
 unset DATABASE_URL
 
-if [ ! -f "$DATA/.bench-seeded" ]; then
-  rm -rf "$DATA"
-  "$BEFORE" --data-dir "$DATA" seed --scale bench
-  touch "$DATA/.bench-seeded"
-fi
+seed_data() { # BIN DIR
+  if [ ! -f "$2/.bench-seeded" ]; then
+    rm -rf "$2"
+    "$1" --data-dir "$2" seed --scale bench
+    touch "$2/.bench-seeded"
+  fi
+}
+seed_data "$BEFORE" "$DATA-before"
+seed_data "$AFTER" "$DATA-after"
 
 SERVER=
-start_server() { # BIN
-  "$1" --data-dir "$DATA" serve --addr "$ADDR" >"$DATA/server.log" 2>&1 &
+start_server() { # BIN DIR
+  "$1" --data-dir "$2" serve --addr "$ADDR" >"$2/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 120); do curl -sf "http://$ADDR/healthz" >/dev/null && break; sleep 0.5; done
-  curl -sf "http://$ADDR/healthz" >/dev/null || { echo "server did not start; see $DATA/server.log" >&2; exit 1; }
+  curl -sf "http://$ADDR/healthz" >/dev/null || { echo "server did not start; see $2/server.log" >&2; exit 1; }
 }
 stop_server() { [ -n "$SERVER" ] && { kill -TERM "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; }; SERVER=; }
 trap stop_server EXIT
 
 run_one() { # LABEL BIN ROUND
   local dir; dir=$(mktemp -d)
-  start_server "$2"
+  start_server "$2" "$DATA-$1"
   python3 bench/drive.py --addr "$ADDR" --server-pid "$SERVER" --duration "$DURATION" \
     --connections "$CONNECTIONS" --out "$dir" >/dev/null
   stop_server
-  PATCHBAY_SEARCH_CACHE_TTL_SECS=0 start_server "$2"
+  PATCHBAY_SEARCH_CACHE_TTL_SECS=0 start_server "$2" "$DATA-$1"
   python3 bench/drive.py --addr "$ADDR" --server-pid "$SERVER" --duration "$DURATION" \
     --connections "$CONNECTIONS" --out "$dir" --only search --suffix " (cache off)" --append >/dev/null
   stop_server
